@@ -1,0 +1,63 @@
+# Staffroom command list. `make run` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench demo migrate messages check-migrations browser help
+
+help:
+	@echo "make run    - install, migrate, load the demo business and serve on $(HOST):$(PORT)"
+	@echo "make test   - install test dependencies and run the whole suite"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
+	@echo "make demo   - load (or refresh) the demo business"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+var:
+	mkdir -p var
+
+migrate: $(VENV)/.installed var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo_load
+
+run: demo
+	$(PY) manage.py demo_credentials
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+browser:
+	@bash scripts/ensure-chromium
+
+test: $(VENV)/.installed-test var browser
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed-test var
+	$(PY) -m bench

@@ -1,0 +1,24 @@
+"""Settings for production: every secret from the environment, secure cookies, HTTPS."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .environment import env, env_bool, env_int
+
+if not env("SECRET_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production")
+if not env("MFA_ENCRYPTION_KEY"):
+    raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must be set in production (keep it out of the database)")
+
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,104 @@
+"""Personas for every test: one business with an employee per built-in role, and an outsider business."""
+
+import pytest
+from django.test import Client
+
+from staffroom.identity.services import api_token_create
+from staffroom.staff.tests.factories import PASSWORD, make_business, make_employee
+from staffroom.tenancy.middleware import SESSION_BUSINESS_KEY
+from staffroom.tenancy.models import Branch
+
+
+@pytest.fixture
+def business(db):
+    return make_business(name="Test Beauty")
+
+
+@pytest.fixture
+def branches(business):
+    return {branch.name: branch for branch in Branch.objects.for_business(business)}
+
+
+@pytest.fixture
+def owner(business):
+    return business.owner
+
+
+@pytest.fixture
+def administrator(business):
+    return make_employee(business, "administrator", full_name="Ada Administrator")
+
+
+@pytest.fixture
+def manager(business):
+    return make_employee(business, "manager", full_name="Max Manager")
+
+
+@pytest.fixture
+def call_center_operator(business):
+    return make_employee(business, "call_center", full_name="Cleo Callcenter")
+
+
+@pytest.fixture
+def specialist(business):
+    return make_employee(business, "specialist", full_name="Sam Specialist", provides_services=True)
+
+
+@pytest.fixture
+def accountant(business):
+    return make_employee(business, "accountant", full_name="Acc Accountant")
+
+
+@pytest.fixture
+def marketer(business):
+    return make_employee(business, "marketer", full_name="Mia Marketer")
+
+
+@pytest.fixture
+def viewer(business):
+    return make_employee(business, "viewer", full_name="Vic Viewer")
+
+
+@pytest.fixture
+def other_business(db):
+    return make_business(name="Other Salon")
+
+
+@pytest.fixture
+def outsider(other_business):
+    """The owner of another business: full rights there, none here."""
+    return other_business.owner
+
+
+def sign_in(client: Client, employee) -> Client:
+    assert client.login(email=employee.person.email, password=PASSWORD)
+    session = client.session
+    session[SESSION_BUSINESS_KEY] = employee.business_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(employee)`: a browser-like client signed in as that employee, business chosen."""
+
+    def make(employee):
+        return sign_in(Client(HTTP_HOST="127.0.0.1"), employee)
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """`api_for(employee)`: a client that sends the employee's personal API token with every request."""
+
+    def make(employee):
+        _token, plain = api_token_create(actor=employee, name="tests")
+        return Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {plain}")
+
+    return make
+
+
+@pytest.fixture
+def anonymous(db):
+    return Client(HTTP_HOST="127.0.0.1")

@@ -1,0 +1,36 @@
+"""Who and where the current request comes from, for audit records written deep inside services."""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    ip_address: str | None = None
+    user_agent: str = ""
+    session_key: str | None = None
+
+
+_EMPTY = RequestMeta()
+_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar("staffroom_request", default=None)
+
+
+def current_request_meta() -> RequestMeta:
+    return _current.get() or _EMPTY
+
+
+@contextmanager
+def request_meta(meta: RequestMeta):
+    token = _current.set(meta)
+    try:
+        yield meta
+    finally:
+        _current.reset(token)
+
+
+def client_ip(request) -> str | None:
+    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. uvicorn --proxy-headers); never trust raw headers.
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,41 @@
+"""Business-scoped object loading for views and API handlers (never `Model.objects.get(pk=...)` there)."""
+
+from django.http import Http404
+
+
+def get_for_business_or_404(model_or_queryset, business, **lookup):
+    queryset = model_or_queryset
+    if hasattr(model_or_queryset, "_default_manager"):
+        queryset = model_or_queryset._default_manager.all()
+    if business is None:
+        raise Http404
+    try:
+        return queryset.for_business(business).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def choice_for_business(model, business, pk, field: str):
+    """Resolve a foreign key sent by a client; anything outside the business is a field error, not a leak."""
+    from django.utils.translation import gettext as _
+
+    from .errors import field_error
+
+    if pk is None:
+        return None
+    found = model._default_manager.for_business(business).filter(pk=pk).first()
+    if found is None:
+        raise field_error(field, _("Choose a valid option of this business."))
+    return found
+
+
+def choices_for_business(model, business, pks, field: str) -> list:
+    from django.utils.translation import gettext as _
+
+    from .errors import field_error
+
+    wanted = set(pks or ())
+    found = list(model._default_manager.for_business(business).filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise field_error(field, _("Choose valid options of this business."))
+    return found

@@ -1,0 +1,33 @@
+"""Test helpers shared by every app: a fingerprint of all business data, to prove a refusal changed nothing."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.apps import apps
+
+from .models import BusinessScopedQuerySet
+
+# Rows that a refused request may legitimately touch: the audit trail of the refusal and token bookkeeping.
+FINGERPRINT_EXCLUDED = {"security.securityevent", "security.chainhead"}
+VOLATILE_FIELDS = {"last_used_at", "last_login", "last_seen_at", "updated_at"}
+
+
+def database_fingerprint() -> dict[str, str]:
+    """One digest per model of every row's values (all businesses), ignoring bookkeeping fields."""
+    fingerprint = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if not model.__module__.startswith("staffroom.") or label in FINGERPRINT_EXCLUDED:
+            continue
+        queryset = model._default_manager.all()
+        if isinstance(queryset, BusinessScopedQuerySet):
+            queryset = queryset.unscoped()
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE_FIELDS]
+        rows = list(queryset.order_by("pk").values_list(*fields))
+        many = []
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            many.append(sorted(through.objects.values_list(*[f.attname for f in through._meta.concrete_fields])))
+        fingerprint[label] = hashlib.sha256(repr((rows, many)).encode()).hexdigest()
+    return fingerprint

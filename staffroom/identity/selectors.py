@@ -1,0 +1,34 @@
+"""Reads for sign-in and tokens."""
+
+import hmac
+
+from django.utils import timezone
+
+from .models import TOKEN_PREFIX, ApiToken, hash_token_secret
+
+
+def employee_for_api_token(plain: str):
+    """Resolve `sr_<key id>_<secret>` to its active employee, or None. The business comes from the token."""
+    parts = (plain or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    _, key_id, secret = parts
+    token = (
+        ApiToken.objects.unscoped()  # tenancy resolution: the token is what tells us the business
+        .select_related("employee__role", "employee__business", "employee__person")
+        .filter(key_id=key_id, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.secret_hash, hash_token_secret(secret)):
+        return None
+    employee = token.employee
+    if not employee.is_active or not employee.business.is_active:
+        return None
+    if employee.person_id is None or not employee.person.is_active:
+        return None
+    ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=timezone.now())
+    return employee
+
+
+def api_tokens_of(employee):
+    return ApiToken.objects.for_business(employee.business).filter(employee=employee)

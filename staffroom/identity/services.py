@@ -1,0 +1,46 @@
+"""Personal API tokens: created and revoked by their owner (or by blocking), stored hashed."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staffroom.core.errors import NotFound, field_error
+from staffroom.security.services import security_event_record
+
+from .models import ApiToken
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the acting employee; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Name the token, e.g. after the device or script that uses it."))
+    plain, key_id, secret_hash = ApiToken.generate()
+    token = ApiToken.objects.create(
+        business=actor.business, employee=actor, name=name[:100], key_id=key_id, secret_hash=secret_hash
+    )
+    security_event_record(event_type="api_token.created", actor=actor, target=token, after={"name": token.name})
+    return token, plain
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.business_id != actor.business_id or token.employee_id != actor.pk:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        security_event_record(event_type="api_token.revoked", actor=actor, target=token, before={"name": token.name})
+    return token
+
+
+def api_tokens_revoke_all(*, employee) -> int:
+    """Revoke every live token of an employee (part of blocking; the caller's transaction records the event)."""
+    return (
+        ApiToken.objects.for_business(employee.business)
+        .filter(employee=employee, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )

@@ -1,0 +1,34 @@
+"""Pages: the employee's personal API tokens."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from staffroom.core.errors import ApplicationError
+from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.staff.permissions import EMPLOYEE, permission_required
+
+from . import selectors, services
+
+
+@permission_required(EMPLOYEE)
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    created = None
+    if request.method == "POST":
+        try:
+            _token, created = services.api_token_create(actor=request.employee, name=request.POST.get("name", ""))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    tokens = selectors.api_tokens_of(request.employee)
+    return render(request, "identity/token_list.html", {"tokens": tokens, "created": created})
+
+
+@permission_required(EMPLOYEE)
+@require_POST
+def token_revoke(request, token_id):
+    token = get_for_business_or_404(selectors.api_tokens_of(request.employee), request.business, pk=token_id)
+    services.api_token_revoke(actor=request.employee, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("identity:tokens")

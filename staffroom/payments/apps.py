@@ -1,0 +1,10 @@
+"""App configuration for payments."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "staffroom.payments"
+    label = "payments"
+    verbose_name = _("Payments")

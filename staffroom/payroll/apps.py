@@ -1,0 +1,10 @@
+"""App configuration for payroll."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PayrollConfig(AppConfig):
+    name = "staffroom.payroll"
+    label = "payroll"
+    verbose_name = _("Payroll")

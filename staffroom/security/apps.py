@@ -1,0 +1,10 @@
+"""App configuration for security log."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    name = "staffroom.security"
+    label = "security"
+    verbose_name = _("Security log")

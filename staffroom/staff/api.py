@@ -1,0 +1,196 @@
+"""REST API: employees (with seat status, block/unblock), roles, the permission catalogue."""
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from staffroom.core.errors import ValidationFailed
+from staffroom.core.shortcuts import choice_for_business, choices_for_business, get_for_business_or_404
+from staffroom.tenancy.models import Branch
+
+from . import selectors, services
+from .catalogue import Perm, grouped_catalogue
+from .models import Employee, Role
+from .permissions import EMPLOYEE, api_permission
+from .schemas import (
+    EmployeeCreateIn,
+    EmployeeOut,
+    EmployeeUpdateIn,
+    PermissionGroupOut,
+    RoleIn,
+    RoleOut,
+    RoleUpdateIn,
+)
+
+router = Router(tags=["employees"])
+
+
+def employee_out(employee: Employee) -> dict:
+    seat = selectors.employee_seat(employee)
+    return {
+        "id": employee.pk,
+        "full_name": employee.full_name,
+        "login_email": employee.person.email if employee.person_id else None,
+        "phone": employee.phone,
+        "email": employee.email,
+        "position": employee.position,
+        "provides_services": employee.provides_services,
+        "role": {"id": employee.role_id, "name": employee.role.name},
+        "branch_ids": sorted(branch.pk for branch in employee.branches.all()),
+        "role_branch_ids": sorted(branch.pk for branch in employee.role_branches.all()),
+        "status": employee.status,
+        "is_designated_owner": employee.is_designated_owner,
+        "seat": {
+            "is_billable": seat.is_billable,
+            "reasons": list(seat.reasons),
+            "explanation": seat.explanation,
+        },
+        "version": employee.version,
+    }
+
+
+def _load_employee(request, employee_id: int) -> Employee:
+    return get_for_business_or_404(selectors.employees_for_business(request.business), request.business, pk=employee_id)
+
+
+@router.get("/employees", response=list[EmployeeOut])
+@api_permission(Perm.EMPLOYEES_VIEW)
+def employee_list(request):
+    return [employee_out(employee) for employee in selectors.employees_for_business(request.business)]
+
+
+@router.get("/employees/{employee_id}", response=EmployeeOut)
+@api_permission(Perm.EMPLOYEES_VIEW)
+def employee_detail(request, employee_id: int):
+    return employee_out(_load_employee(request, employee_id))
+
+
+@router.post("/employees", response={201: EmployeeOut})
+@api_permission(Perm.EMPLOYEES_MANAGE)
+def employee_create(request, payload: EmployeeCreateIn):
+    business = request.business
+    if payload.password and not payload.login_email:
+        raise ValidationFailed(errors={"login_email": [_("A password needs a login e-mail.")]})
+    employee = services.employee_create(
+        actor=request.employee,
+        full_name=payload.full_name,
+        role=choice_for_business(Role, business, payload.role_id, "role_id"),
+        login_email=payload.login_email or "",
+        password=payload.password,
+        phone=payload.phone,
+        email=payload.email,
+        position=payload.position,
+        provides_services=payload.provides_services,
+        branches=choices_for_business(Branch, business, payload.branch_ids, "branch_ids"),
+        role_branches=choices_for_business(Branch, business, payload.role_branch_ids, "role_branch_ids"),
+    )
+    return Status(201, employee_out(_load_employee(request, employee.pk)))
+
+
+@router.patch("/employees/{employee_id}", response=EmployeeOut)
+@api_permission(Perm.EMPLOYEES_MANAGE)
+def employee_update(request, employee_id: int, payload: EmployeeUpdateIn):
+    business = request.business
+    employee = _load_employee(request, employee_id)
+    data = payload.dict(exclude_unset=True)
+    fields = {name: data[name] for name in services.EDITABLE_EMPLOYEE_FIELDS if data.get(name) is not None}
+    services.employee_update(
+        actor=request.employee,
+        employee=employee,
+        expected_version=data.get("expected_version"),
+        role=choice_for_business(Role, business, data.get("role_id"), "role_id"),
+        branches=(
+            choices_for_business(Branch, business, data["branch_ids"], "branch_ids")
+            if data.get("branch_ids") is not None
+            else None
+        ),
+        role_branches=(
+            choices_for_business(Branch, business, data["role_branch_ids"], "role_branch_ids")
+            if data.get("role_branch_ids") is not None
+            else None
+        ),
+        **fields,
+    )
+    return employee_out(_load_employee(request, employee_id))
+
+
+@router.post("/employees/{employee_id}/block", response=EmployeeOut)
+@api_permission(Perm.EMPLOYEES_BLOCK)
+def employee_block(request, employee_id: int):
+    services.employee_block(actor=request.employee, employee=_load_employee(request, employee_id))
+    return employee_out(_load_employee(request, employee_id))
+
+
+@router.post("/employees/{employee_id}/unblock", response=EmployeeOut)
+@api_permission(Perm.EMPLOYEES_BLOCK)
+def employee_unblock(request, employee_id: int):
+    services.employee_unblock(actor=request.employee, employee=_load_employee(request, employee_id))
+    return employee_out(_load_employee(request, employee_id))
+
+
+def role_out(role: Role) -> dict:
+    return {
+        "id": role.pk,
+        "name": role.name,
+        "description": role.description,
+        "template_code": role.template_code,
+        "is_owner_role": role.is_owner_role,
+        "permissions": sorted(role.effective_permissions),
+        "employee_count": getattr(role, "employee_count", 0),
+    }
+
+
+def _roles(request):
+    return selectors.roles_for_business(request.business).annotate(employee_count=Count("employees"))
+
+
+@router.get("/roles", response=list[RoleOut])
+@api_permission(Perm.EMPLOYEES_VIEW)
+def role_list(request):
+    return [role_out(role) for role in _roles(request)]
+
+
+@router.get("/roles/{role_id}", response=RoleOut)
+@api_permission(Perm.EMPLOYEES_VIEW)
+def role_detail(request, role_id: int):
+    return role_out(get_for_business_or_404(_roles(request), request.business, pk=role_id))
+
+
+@router.post("/roles", response={201: RoleOut})
+@api_permission(Perm.ROLES_MANAGE)
+def role_create(request, payload: RoleIn):
+    role = services.role_create(
+        actor=request.employee,
+        name=payload.name,
+        description=payload.description,
+        permissions=payload.permissions,
+    )
+    return Status(201, role_out(get_for_business_or_404(_roles(request), request.business, pk=role.pk)))
+
+
+@router.patch("/roles/{role_id}", response=RoleOut)
+@api_permission(Perm.ROLES_MANAGE)
+def role_update(request, role_id: int, payload: RoleUpdateIn):
+    role = get_for_business_or_404(Role, request.business, pk=role_id)
+    services.role_update(actor=request.employee, role=role, **payload.dict(exclude_unset=True))
+    return role_out(get_for_business_or_404(_roles(request), request.business, pk=role_id))
+
+
+@router.delete("/roles/{role_id}", response={204: None})
+@api_permission(Perm.ROLES_MANAGE)
+def role_delete(request, role_id: int):
+    services.role_delete(actor=request.employee, role=get_for_business_or_404(Role, request.business, pk=role_id))
+    return Status(204, None)
+
+
+@router.get("/permissions", response=list[PermissionGroupOut], tags=["roles"])
+@api_permission(EMPLOYEE)
+def permission_catalogue(request):
+    return [
+        {
+            "code": group.code,
+            "label": str(group.label),
+            "permissions": [{"code": info.code, "label": str(info.label)} for info in infos],
+        }
+        for group, infos in grouped_catalogue()
+    ]

@@ -1,0 +1,92 @@
+"""Demo business "Demo Beauty": a chain with two branches and one employee per built-in role."""
+
+from django.contrib.auth import get_user_model
+
+from staffroom.core.demodata import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, OPERATOR_EMAIL
+from staffroom.tenancy.models import Branch, Business
+
+from .models import Employee, Role
+from .services import business_onboard
+
+DEMO_BUSINESS_NAME = "Demo Beauty"
+BRANCHES = ("Tverskaya", "Arbat")
+
+# key -> who they are; "branches" None means both branches.
+DEMO_PEOPLE = {
+    "owner": {"name": "Anna Sokolova", "role": "owner", "role_label": "Owner", "position": "Owner"},
+    "administrator": {
+        "name": "Irina Volkova", "role": "administrator", "role_label": "Administrator",
+        "position": "Front desk", "branches": ("Tverskaya",),
+    },
+    "manager": {"name": "Pavel Orlov", "role": "manager", "role_label": "Manager", "position": "Sales manager"},
+    "manager2": {"name": "Olga Kuznetsova", "role": "manager", "role_label": "Manager (2nd)", "position": "Sales manager"},
+    "call_center": {
+        "name": "Dmitry Lebedev", "role": "call_center", "role_label": "Call Center", "position": "Call-center operator",
+    },
+    "specialist": {
+        "name": "Maria Ivanova", "role": "specialist", "role_label": "Specialist", "position": "Hair stylist",
+        "provides_services": True, "branches": ("Tverskaya",),
+    },
+    "specialist2": {
+        "name": "Elena Smirnova", "role": "specialist", "role_label": "Specialist (2nd)", "position": "Nail artist",
+        "provides_services": True, "branches": ("Arbat",),
+    },
+    "specialist3": {
+        "name": "Sergey Popov", "role": "specialist", "role_label": "Specialist (3rd)", "position": "Barber",
+        "provides_services": True,
+    },
+    "accountant": {"name": "Tatiana Morozova", "role": "accountant", "role_label": "Accountant", "position": "Accountant"},
+    "marketer": {"name": "Nikita Fedorov", "role": "marketer", "role_label": "Marketer", "position": "Marketer"},
+    "viewer": {"name": "Alexey Novikov", "role": "viewer", "role_label": "Viewer", "position": "Investor"},
+}  # fmt: skip
+for _key, _person in DEMO_PEOPLE.items():
+    _person["email"] = f"{_key.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
+
+
+def load(context: dict) -> None:
+    person_model = get_user_model()
+    if not person_model.objects.filter(email=OPERATOR_EMAIL).exists():
+        person_model.objects.create_superuser(
+            email=OPERATOR_EMAIL, password=DEMO_PASSWORD, full_name="Platform Operator"
+        )
+
+    owner_info = DEMO_PEOPLE["owner"]
+    business = Business.objects.filter(owner__person__email=owner_info["email"]).first()
+    if business is None:
+        business = business_onboard(
+            name=DEMO_BUSINESS_NAME,
+            time_zone="Europe/Moscow",
+            currency="RUB",
+            locale="ru",
+            country="RU",
+            owner_email=owner_info["email"],
+            owner_name=owner_info["name"],
+            owner_password=DEMO_PASSWORD,
+            branch_names=BRANCHES,
+        )
+    branches = {branch.name: branch for branch in Branch.objects.for_business(business)}
+    roles = {role.template_code: role for role in Role.objects.for_business(business).exclude(template_code="")}
+    employees = {"owner": business.owner}
+    for key, info in DEMO_PEOPLE.items():
+        if key == "owner":
+            continue
+        person = person_model.objects.filter(email=info["email"]).first()
+        if person is None:
+            person = person_model.objects.create_user(
+                email=info["email"], password=DEMO_PASSWORD, full_name=info["name"]
+            )
+        employee = Employee.objects.for_business(business).filter(person=person).first()
+        if employee is None:
+            employee = Employee.objects.create(
+                business=business,
+                person=person,
+                full_name=info["name"],
+                position=info["position"],
+                provides_services=info.get("provides_services", False),
+                role=roles[info["role"]],
+                phone=f"+7 495 555-{len(employees):02d}-{len(employees) * 7 % 100:02d}",
+                email=info["email"],
+            )
+            employee.branches.set([branches[name] for name in info.get("branches", BRANCHES)])
+        employees[key] = employee
+    context.update(business=business, branches=branches, roles=roles, employees=employees)

@@ -1,0 +1,64 @@
+"""Employee and role forms; choices are always the current business's."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staffroom.tenancy.models import Branch
+
+from .catalogue import CATALOGUE
+from .models import Role
+
+
+class EmployeeForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    login_email = forms.EmailField(
+        label=_("Login e-mail"),
+        required=False,
+        help_text=_("Leave empty for an employee who does not sign in"),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Optional: without it the employee sets one through 'Forgot password'"),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)
+    provides_services = forms.BooleanField(label=_("Provides services"), required=False)
+    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.none())
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Works in branches"),
+        queryset=Branch.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    role_branches = forms.ModelMultipleChoiceField(
+        label=_("Role limited to branches"),
+        queryset=Branch.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the role applies in every branch"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, business, is_new: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = Role.objects.for_business(business)
+        branches = Branch.objects.for_business(business).filter(is_active=True)
+        self.fields["branches"].queryset = branches
+        self.fields["role_branches"].queryset = branches
+        if not is_new:
+            del self.fields["login_email"]
+            del self.fields["password"]
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=[(info.code, info.label) for info in CATALOGUE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

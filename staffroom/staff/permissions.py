@@ -1,0 +1,110 @@
+"""The one authorization function, and the view/API decorators that declare and enforce it."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+
+from staffroom.core.errors import NotFound, PermissionDenied
+
+from .catalogue import ALL_CODES
+
+# Access rules a view or API route can declare besides a permission code.
+PUBLIC = "public"  # no sign-in (sign-in pages, health check)
+SIGNED_IN = "signed_in"  # any signed-in person, before a business is chosen (business picker)
+EMPLOYEE = "employee"  # any active employee of the current business (dashboard, own profile)
+
+
+def _role_branch_ids(employee) -> frozenset[int]:
+    cached = getattr(employee, "_role_branch_ids", None)
+    if cached is None:
+        cached = frozenset(employee.role_branches.values_list("id", flat=True))
+        employee._role_branch_ids = cached
+    return cached
+
+
+def has_permission(employee, perm: str, *, branch=None) -> bool:
+    if perm not in ALL_CODES:
+        raise ValueError(f"unknown permission code {perm!r}")
+    if employee is None or not employee.is_active:
+        return False
+    if perm not in employee.role.effective_permissions:
+        return False
+    if branch is None:
+        return True
+    limited_to = _role_branch_ids(employee)
+    return not limited_to or getattr(branch, "pk", branch) in limited_to
+
+
+def require(employee, perm: str, *, branch=None, obj=None) -> None:
+    """Raise unless `employee` holds `perm` (in `branch`, if given). An object of another business is 404."""
+    if obj is not None and employee is not None and getattr(obj, "business_id", None) != employee.business_id:
+        raise NotFound()
+    if not has_permission(employee, perm, branch=branch):
+        raise PermissionDenied()
+
+
+def permission_required(rule: str):
+    """Declare and enforce a page's access rule: a permission code, EMPLOYEE, SIGNED_IN or PUBLIC."""
+    if rule not in (PUBLIC, SIGNED_IN, EMPLOYEE) and rule not in ALL_CODES:
+        raise ValueError(f"unknown access rule {rule!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if rule != PUBLIC:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if rule != SIGNED_IN:
+                    if getattr(request, "employee", None) is None:
+                        return redirect("tenancy:select_business")
+                    if rule != EMPLOYEE and not has_permission(request.employee, rule):
+                        return render(request, "403.html", status=403)
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+def api_permission(rule: str):
+    """Declare and enforce an API route's access rule (the API's auth has already resolved the employee)."""
+    if rule not in (PUBLIC, EMPLOYEE) and rule not in ALL_CODES:
+        raise ValueError(f"unknown access rule {rule!r}")
+
+    def decorator(handler):
+        @wraps(handler)
+        def wrapped(request, *args, **kwargs):
+            if rule not in (PUBLIC, EMPLOYEE):
+                require(request.employee, rule)
+            return handler(request, *args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+class PermissionView:
+    """Templates ask `can.calendar.create_appointment`; buttons and pages use the same function."""
+
+    def __init__(self, employee, group: str | None = None):
+        self._employee = employee
+        self._group = group
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._group is None:
+            return PermissionView(self._employee, name)
+        code = f"{self._group}.{name}"
+        return code in ALL_CODES and has_permission(self._employee, code)
+
+    def __getitem__(self, name: str):
+        return self.__getattr__(name)
+
+    def __bool__(self) -> bool:
+        return self._employee is not None

@@ -1,0 +1,89 @@
+"""API shapes of employees, roles and the permission catalogue."""
+
+from ninja import Field, Schema
+
+
+class SeatOut(Schema):
+    is_billable: bool
+    reasons: list[str]
+    explanation: str
+
+
+class RoleRef(Schema):
+    id: int
+    name: str
+
+
+class EmployeeOut(Schema):
+    id: int
+    full_name: str
+    login_email: str | None
+    phone: str
+    email: str
+    position: str
+    provides_services: bool
+    role: RoleRef
+    branch_ids: list[int]
+    role_branch_ids: list[int]
+    status: str
+    is_designated_owner: bool
+    seat: SeatOut
+    version: int
+
+
+class EmployeeCreateIn(Schema):
+    full_name: str = Field(..., min_length=1, max_length=200)
+    role_id: int
+    login_email: str | None = Field(None, max_length=254)
+    password: str | None = Field(None, max_length=128)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    position: str = Field("", max_length=120)
+    provides_services: bool = False
+    branch_ids: list[int] = []
+    role_branch_ids: list[int] = []
+
+
+class EmployeeUpdateIn(Schema):
+    expected_version: int | None = None
+    full_name: str | None = Field(None, min_length=1, max_length=200)
+    role_id: int | None = None
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+    position: str | None = Field(None, max_length=120)
+    provides_services: bool | None = None
+    branch_ids: list[int] | None = None
+    role_branch_ids: list[int] | None = None
+
+
+class RoleOut(Schema):
+    id: int
+    name: str
+    description: str
+    template_code: str
+    is_owner_role: bool
+    permissions: list[str]
+    employee_count: int
+
+
+class RoleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    description: str = Field("", max_length=300)
+    permissions: list[str] = []
+
+
+class RoleUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    description: str | None = Field(None, max_length=300)
+    permissions: list[str] | None = None
+
+
+class PermissionOut(Schema):
+    code: str
+    label: str
+
+
+class PermissionGroupOut(Schema):
+    code: str
+    label: str
+    permissions: list[PermissionOut]

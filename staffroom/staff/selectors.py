@@ -1,0 +1,32 @@
+"""Reads of employees and roles, always scoped to one business."""
+
+from django.db.models import QuerySet
+
+from .calculations import SeatStatus, classify_seat
+from .models import Employee, EmployeeStatus, Role
+
+
+def employees_for_business(business) -> QuerySet[Employee]:
+    return (
+        Employee.objects.for_business(business)
+        .select_related("role", "person", "business")
+        .prefetch_related("branches", "role_branches")
+    )
+
+
+def roles_for_business(business) -> QuerySet[Role]:
+    return Role.objects.for_business(business)
+
+
+def employee_seat(employee: Employee) -> SeatStatus:
+    return classify_seat(
+        is_active=employee.status == EmployeeStatus.ACTIVE,
+        provides_services=employee.provides_services,
+        permissions=employee.role.effective_permissions,
+        is_designated_owner=employee.business.owner_id == employee.pk,
+    )
+
+
+def billable_employee_count(business) -> int:
+    employees = Employee.objects.for_business(business).select_related("role", "business")
+    return sum(1 for employee in employees if employee_seat(employee).is_billable)

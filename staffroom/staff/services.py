@@ -1,0 +1,360 @@
+"""Every change to businesses' employees and roles: one transaction each, with its security event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.identity.services import api_tokens_revoke_all
+from staffroom.security.services import security_event_record
+from staffroom.tenancy.models import Branch, Business
+from staffroom.tenancy.services import validate_business_settings
+
+from .catalogue import ALL_CODES, ROLE_TEMPLATES, Perm
+from .models import Employee, EmployeeStatus, Role
+from .permissions import require
+
+
+def _snapshot_employee(employee: Employee) -> dict:
+    return {
+        "full_name": employee.full_name,
+        "login": employee.person.email if employee.person_id else None,
+        "phone": employee.phone,
+        "email": employee.email,
+        "position": employee.position,
+        "provides_services": employee.provides_services,
+        "role": employee.role.name,
+        "branches": sorted(branch.name for branch in employee.branches.all()),
+        "role_branches": sorted(branch.name for branch in employee.role_branches.all()),
+        "status": employee.status,
+    }
+
+
+def _snapshot_role(role: Role) -> dict:
+    return {
+        "name": role.name,
+        "description": role.description,
+        "permissions": sorted(role.effective_permissions),
+    }
+
+
+def _validate_branches(business, branches: Iterable[Branch], field: str) -> list[Branch]:
+    branches = list(branches)
+    for branch in branches:
+        if branch.business_id != business.pk:
+            raise field_error(field, _("Choose branches of this business."))
+    return branches
+
+
+def _validate_permissions(codes: Iterable[str]) -> list[str]:
+    codes = sorted(set(codes))
+    unknown = [code for code in codes if code not in ALL_CODES]
+    if unknown:
+        raise field_error("permissions", _("Unknown permissions: %(codes)s") % {"codes": ", ".join(unknown)})
+    return codes
+
+
+def _ensure_can_grant(actor: Employee, permissions: Iterable[str], field: str = "role") -> None:
+    """Nobody hands out rights they do not hold themselves; the designated owner holds them all."""
+    if actor.is_designated_owner:
+        return
+    missing = set(permissions) - set(actor.role.effective_permissions)
+    if missing:
+        raise PermissionDenied(
+            _("You cannot grant permissions you do not have yourself."), errors={field: sorted(missing)}
+        )
+
+
+# --- roles -----------------------------------------------------------------------------------------
+
+
+def role_templates_copy(*, business) -> list[Role]:
+    """Copy the built-in role templates into a business (idempotent: existing ones are kept)."""
+    roles = []
+    for code, template in ROLE_TEMPLATES.items():
+        role = Role.objects.for_business(business).filter(template_code=code).first()
+        if role is None:
+            role = Role.objects.create(
+                business=business,
+                name=str(template["name"]),
+                template_code=code,
+                is_owner_role=(code == "owner"),
+                permissions=list(template["permissions"]),
+            )
+        roles.append(role)
+    return roles
+
+
+@transaction.atomic
+def role_create(*, actor: Employee, name: str, permissions: Iterable[str], description: str = "") -> Role:
+    require(actor, Perm.ROLES_MANAGE)
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Give the role a name."))
+    codes = _validate_permissions(permissions)
+    _ensure_can_grant(actor, codes, "permissions")
+    if Role.objects.for_business(actor.business).filter(name__iexact=name).exists():
+        raise field_error("name", _("A role with this name exists already."))
+    role = Role.objects.create(business=actor.business, name=name, description=description, permissions=codes)
+    security_event_record(event_type="role.created", actor=actor, target=role, after=_snapshot_role(role))
+    return role
+
+
+@transaction.atomic
+def role_update(
+    *,
+    actor: Employee,
+    role: Role,
+    name: str | None = None,
+    permissions: Iterable[str] | None = None,
+    description: str | None = None,
+) -> Role:
+    require(actor, Perm.ROLES_MANAGE, obj=role)
+    role = Role.objects.for_business(actor.business).select_for_update().get(pk=role.pk)
+    before = _snapshot_role(role)
+    if role.pk == actor.role_id:
+        raise PermissionDenied(_("You cannot change the role you hold yourself."))
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise field_error("name", _("Give the role a name."))
+        if Role.objects.for_business(actor.business).filter(name__iexact=name).exclude(pk=role.pk).exists():
+            raise field_error("name", _("A role with this name exists already."))
+        role.name = name
+    if description is not None:
+        role.description = description
+    if permissions is not None:
+        codes = _validate_permissions(permissions)
+        if role.is_owner_role and set(codes) != ALL_CODES:
+            raise field_error("permissions", _("The Owner role always has every permission."))
+        _ensure_can_grant(actor, set(codes) - set(role.effective_permissions), "permissions")
+        role.permissions = codes
+    role.save()
+    after = _snapshot_role(role)
+    if after != before:
+        event = "role.permissions_changed" if before["permissions"] != after["permissions"] else "role.updated"
+        security_event_record(event_type=event, actor=actor, target=role, before=before, after=after)
+    return role
+
+
+@transaction.atomic
+def role_delete(*, actor: Employee, role: Role) -> None:
+    require(actor, Perm.ROLES_MANAGE, obj=role)
+    if role.is_owner_role:
+        raise Conflict(_("The Owner role cannot be deleted."))
+    if Employee.objects.for_business(actor.business).filter(role=role).exists():
+        raise Conflict(_("Employees hold this role: give them another role first."))
+    before = _snapshot_role(role)
+    security_event_record(event_type="role.deleted", actor=actor, target=role, before=before)
+    role.delete()
+
+
+# --- employees -------------------------------------------------------------------------------------
+
+
+def _person_for_login(*, email: str, full_name: str, password: str | None):
+    person_model = get_user_model()
+    email = person_model.objects.normalize_email(email).strip().lower()
+    person = person_model.objects.filter(email__iexact=email).first()
+    if person is None:
+        if password:
+            try:
+                validate_password(password)
+            except ValidationError as error:
+                raise ValidationFailed(errors={"password": list(error.messages)}) from error
+        person = person_model.objects.create_user(email=email, password=password or None, full_name=full_name)
+    return person
+
+
+def _check_employee_fields(*, full_name: str, role: Role, business) -> str:
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise field_error("full_name", _("Enter the employee's name."))
+    if role.business_id != business.pk:
+        raise field_error("role", _("Choose a role of this business."))
+    return full_name
+
+
+@transaction.atomic
+def employee_create(
+    *,
+    actor: Employee,
+    full_name: str,
+    role: Role,
+    login_email: str = "",
+    password: str | None = None,
+    phone: str = "",
+    email: str = "",
+    position: str = "",
+    provides_services: bool = False,
+    branches: Iterable[Branch] = (),
+    role_branches: Iterable[Branch] = (),
+) -> Employee:
+    require(actor, Perm.EMPLOYEES_MANAGE)
+    business = actor.business
+    full_name = _check_employee_fields(full_name=full_name, role=role, business=business)
+    _ensure_can_grant(actor, role.effective_permissions)
+    branches = _validate_branches(business, branches, "branches")
+    role_branches = _validate_branches(business, role_branches, "role_branches")
+    person = None
+    if login_email:
+        person = _person_for_login(email=login_email, full_name=full_name, password=password)
+        if Employee.objects.for_business(business).filter(person=person).exists():
+            raise field_error("login_email", _("This person is an employee of the business already."))
+    employee = Employee.objects.create(
+        business=business,
+        person=person,
+        full_name=full_name,
+        phone=phone,
+        email=email,
+        position=position,
+        provides_services=provides_services,
+        role=role,
+    )
+    employee.branches.set(branches)
+    employee.role_branches.set(role_branches)
+    security_event_record(
+        event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
+    )
+    return employee
+
+
+EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services")
+
+
+@transaction.atomic
+def employee_update(
+    *,
+    actor: Employee,
+    employee: Employee,
+    expected_version: int | None = None,
+    role: Role | None = None,
+    branches: Iterable[Branch] | None = None,
+    role_branches: Iterable[Branch] | None = None,
+    **fields,
+) -> Employee:
+    require(actor, Perm.EMPLOYEES_MANAGE, obj=employee)
+    unknown = set(fields) - set(EDITABLE_EMPLOYEE_FIELDS)
+    if unknown:
+        raise ValidationFailed(errors={name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    employee = (
+        Employee.objects.for_business(actor.business).select_for_update().select_related("role").get(pk=employee.pk)
+    )
+    if expected_version is not None and employee.version != expected_version:
+        raise Conflict(_("Someone else changed this employee meanwhile; review and save again."))
+    before = _snapshot_employee(employee)
+    if "full_name" in fields:
+        fields["full_name"] = _check_employee_fields(
+            full_name=fields["full_name"], role=employee.role, business=actor.business
+        )
+    if employee.pk == actor.pk and ((role is not None and role.pk != employee.role_id) or role_branches is not None):
+        raise PermissionDenied(_("You cannot change your own role."))
+    if role is not None and role.pk != employee.role_id:
+        if role.business_id != actor.business_id:
+            raise field_error("role", _("Choose a role of this business."))
+        if employee.is_designated_owner and not role.is_owner_role:
+            raise field_error("role", _("The designated owner keeps the Owner role."))
+        _ensure_can_grant(actor, role.effective_permissions)
+        employee.role = role
+    for name, value in fields.items():
+        setattr(employee, name, value)
+    employee.version += 1
+    employee.save()
+    if branches is not None:
+        employee.branches.set(_validate_branches(actor.business, branches, "branches"))
+    if role_branches is not None:
+        employee.role_branches.set(_validate_branches(actor.business, role_branches, "role_branches"))
+    after = _snapshot_employee(employee)
+    if after != before:
+        event_type = "employee.role_changed" if before["role"] != after["role"] else "employee.updated"
+        security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after=after)
+    return employee
+
+
+def _set_status(*, actor: Employee, employee: Employee, status: str, event_type: str) -> Employee:
+    require(actor, Perm.EMPLOYEES_BLOCK, obj=employee)
+    employee = Employee.objects.for_business(actor.business).select_for_update().get(pk=employee.pk)
+    if employee.pk == actor.pk:
+        raise PermissionDenied(_("You cannot block or unblock yourself."))
+    if employee.is_designated_owner:
+        raise Conflict(_("The designated owner cannot be blocked."))
+    if employee.status == status:
+        return employee
+    before = {"status": employee.status}
+    employee.status = status
+    employee.status_changed_at = timezone.now()
+    employee.version += 1
+    employee.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+    security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after={"status": status})
+    return employee
+
+
+@transaction.atomic
+def employee_block(*, actor: Employee, employee: Employee) -> Employee:
+    """Block: sessions fail on their next request (middleware) and API tokens are revoked now."""
+    employee = _set_status(actor=actor, employee=employee, status=EmployeeStatus.BLOCKED, event_type="employee.blocked")
+    api_tokens_revoke_all(employee=employee)
+    return employee
+
+
+@transaction.atomic
+def employee_unblock(*, actor: Employee, employee: Employee) -> Employee:
+    """Unblock: the same person, password, second factors and history come back; revoked tokens stay revoked."""
+    return _set_status(actor=actor, employee=employee, status=EmployeeStatus.ACTIVE, event_type="employee.unblocked")
+
+
+# --- onboarding --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def business_onboard(
+    *,
+    name: str,
+    time_zone: str,
+    currency: str,
+    owner_email: str,
+    owner_name: str,
+    owner_password: str | None = None,
+    locale: str = "en",
+    country: str = "RU",
+    branch_names: Iterable[str] = ("Main",),
+) -> Business:
+    """Create a business with its role templates, branches and designated owner (operator console, demo)."""
+
+    validate_business_settings(
+        {"name": name, "time_zone": time_zone, "currency": currency, "locale": locale, "country": country}
+    )
+    business = Business.objects.create(
+        name=name.strip(),
+        time_zone=time_zone,
+        currency=currency.upper(),
+        locale=locale,
+        country=country.upper(),
+    )
+    roles = {role.template_code: role for role in role_templates_copy(business=business)}
+    branches = [Branch.objects.create(business=business, name=branch_name) for branch_name in branch_names]
+    person = _person_for_login(email=owner_email, full_name=owner_name, password=owner_password)
+    owner = Employee.objects.create(
+        business=business,
+        person=person,
+        full_name=owner_name,
+        position=str(roles["owner"]),
+        role=roles["owner"],
+    )
+    owner.branches.set(branches)
+    business.owner = owner
+    business.save(update_fields=["owner", "updated_at"])
+    security_event_record(
+        event_type="business.created",
+        business=business,
+        target=business,
+        after={"name": business.name, "owner": owner.full_name},
+    )
+    return business

@@ -1,0 +1,10 @@
+"""App configuration for support desk."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "staffroom.support"
+    label = "support"
+    verbose_name = _("Support desk")
