@@ -60,4 +60,4 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed-test var
-	$(PY) -m bench
+	$(PY) -m bench $(ARGS)
