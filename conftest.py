@@ -1,5 +1,7 @@
 """Personas for every test: one business with an employee per built-in role, and an outsider business."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -122,6 +124,8 @@ def browser_page(live_server, tmp_path):
     """A Playwright page in Debian's chromium, pointed at the live test server (`page.base_url`)."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})

@@ -94,7 +94,11 @@ def test_anonymous_gets_401_and_nothing_changes(route, targets, anonymous, api_f
     assert database_fingerprint() == before
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if "{" in r.path], ids=[i for r, i in zip(ROUTES, ROUTE_IDS, strict=True) if "{" in r.path])
+@pytest.mark.parametrize(
+    "route",
+    [r for r in ROUTES if "{" in r.path],
+    ids=[i for r, i in zip(ROUTES, ROUTE_IDS, strict=True) if "{" in r.path],
+)
 def test_other_business_gets_404_and_nothing_changes(route, targets, outsider, api_for):
     client = api_for(outsider)
     api_for(targets["owner"])
@@ -105,7 +109,9 @@ def test_other_business_gets_404_and_nothing_changes(route, targets, outsider, a
     assert database_fingerprint() == before
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.lacking], ids=[i for r, i in zip(ROUTES, ROUTE_IDS, strict=True) if r.lacking])
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.lacking], ids=[i for r, i in zip(ROUTES, ROUTE_IDS, strict=True) if r.lacking]
+)
 def test_employee_without_the_permission_gets_403_and_nothing_changes(route, targets, request, api_for):
     client = api_for(request.getfixturevalue(route.lacking))
     api_for(targets["owner"])
