@@ -77,7 +77,9 @@ def test_person_with_two_memberships_picks_the_business(business, other_business
 
     person = PersonFactory()
     for target in (business, other_business):
-        Employee.objects.create(business=target, person=person, full_name="Remote Operator", role=role_of(target, "call_center"))
+        Employee.objects.create(
+            business=target, person=person, full_name="Remote Operator", role=role_of(target, "call_center")
+        )
 
     response = anonymous.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302

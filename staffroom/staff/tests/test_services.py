@@ -103,13 +103,20 @@ def test_api_validation_errors_are_422_with_field_errors_and_change_nothing(owne
         response = client.post("/api/v1/employees", data=json.dumps(body), content_type="application/json")
         assert response.status_code == 422, (body, response.content)
         assert field in response.json()["errors"], (body, response.json())
-    response = client.post("/api/v1/roles", data=json.dumps({"name": "R", "permissions": ["no.such"]}), content_type="application/json")
+    response = client.post(
+        "/api/v1/roles", data=json.dumps({"name": "R", "permissions": ["no.such"]}), content_type="application/json"
+    )
     assert response.status_code == 422 and "permissions" in response.json()["errors"]
     assert database_fingerprint() == before
 
 
 def test_a_business_id_in_the_body_is_ignored(owner, outsider, api_for):
-    body = {"full_name": "Placed", "role_id": owner.role_id, "business": outsider.business_id, "business_id": outsider.business_id}
+    body = {
+        "full_name": "Placed",
+        "role_id": owner.role_id,
+        "business": outsider.business_id,
+        "business_id": outsider.business_id,
+    }
     response = api_for(owner).post("/api/v1/employees", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 201
     from staffroom.staff.models import Employee
@@ -123,4 +130,6 @@ def test_an_existing_person_joins_a_second_business_with_the_same_login(business
     )
     assert joined.person_id == owner.person_id
     with pytest.raises(ValidationFailed):
-        employee_create(actor=outsider, full_name="Again", role=role_of(other_business, "viewer"), login_email=owner.person.email)
+        employee_create(
+            actor=outsider, full_name="Again", role=role_of(other_business, "viewer"), login_email=owner.person.email
+        )
