@@ -1,8 +1,23 @@
+"""Operator console: businesses (created through the same onboarding service as everywhere) and branches."""
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from staffroom.core.admin import PlatformAdmin
 
 from .models import Branch, Business
+
+
+class BusinessOnboardForm(forms.ModelForm):
+    owner_name = forms.CharField(max_length=200)
+    owner_email = forms.EmailField(help_text="The owner sets a password through 'Forgot your password?'")
+    branch_names = forms.CharField(initial="Main", help_text="Comma-separated branch names")
+
+    class Meta:
+        model = Business
+        fields = ("name", "time_zone", "currency", "locale", "country")
 
 
 @admin.register(Business)
@@ -11,6 +26,37 @@ class BusinessAdmin(PlatformAdmin):
     list_filter = ("is_active", "currency")
     search_fields = ("name",)
     raw_id_fields = ("owner",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = BusinessOnboardForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*BusinessOnboardForm.Meta.fields, "owner_name", "owner_email", "branch_names"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        from staffroom.staff.services import business_onboard
+
+        data = form.cleaned_data
+        created = business_onboard(
+            name=data["name"],
+            time_zone=data["time_zone"],
+            currency=data["currency"],
+            locale=data["locale"],
+            country=data["country"],
+            owner_email=data["owner_email"],
+            owner_name=data["owner_name"],
+            branch_names=[name.strip() for name in data["branch_names"].split(",") if name.strip()] or ["Main"],
+        )
+        obj.pk = created.pk
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return HttpResponseRedirect(reverse("admin:tenancy_business_change", args=[obj.pk]))
 
 
 @admin.register(Branch)
