@@ -35,7 +35,7 @@ demo: migrate
 	$(PY) manage.py demo_load
 
 run: demo
-	$(PY) manage.py demo_credentials
+	$(PY) manage.py demo_credentials --url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 browser:
