@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,6 +174,14 @@ def _person_for_login(*, email: str, full_name: str, password: str | None):
     return person
 
 
+def _check_email(field: str, value: str) -> None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise field_error(field, _("Enter a valid e-mail address.")) from error
+
+
 def _check_employee_fields(*, full_name: str, role: Role, business) -> str:
     full_name = (full_name or "").strip()
     if not full_name:
@@ -200,6 +209,8 @@ def employee_create(
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
     full_name = _check_employee_fields(full_name=full_name, role=role, business=business)
+    _check_email("login_email", login_email)
+    _check_email("email", email)
     _ensure_can_grant(actor, role.effective_permissions)
     branches = _validate_branches(business, branches, "branches")
     role_branches = _validate_branches(business, role_branches, "role_branches")
@@ -250,6 +261,7 @@ def employee_update(
     if expected_version is not None and employee.version != expected_version:
         raise Conflict(_("Someone else changed this employee meanwhile; review and save again."))
     before = _snapshot_employee(employee)
+    _check_email("email", fields.get("email", ""))
     if "full_name" in fields:
         fields["full_name"] = _check_employee_fields(
             full_name=fields["full_name"], role=employee.role, business=actor.business

@@ -98,6 +98,8 @@ def test_api_validation_errors_are_422_with_field_errors_and_change_nothing(owne
         ({"full_name": "X", "role_id": owner.role_id, "branch_ids": [outsider.branches.first().pk]}, "branch_ids"),
         ({"full_name": "X", "role_id": owner.role_id, "login_email": "a@b.test", "password": "123"}, "password"),
         ({"full_name": "X"}, "role_id"),
+        ({"full_name": "X", "role_id": owner.role_id, "login_email": "not an e-mail"}, "login_email"),
+        ({"full_name": "X", "role_id": owner.role_id, "email": "@nowhere"}, "email"),
     ]
     for body, field in cases:
         response = client.post("/api/v1/employees", data=json.dumps(body), content_type="application/json")
