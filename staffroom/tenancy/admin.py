@@ -1,9 +1,11 @@
 """Operator console: businesses (created through the same onboarding service as everywhere) and branches."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from staffroom.core.admin import PlatformAdmin
 
@@ -26,6 +28,14 @@ class BusinessAdmin(PlatformAdmin):
     list_filter = ("is_active", "currency")
     search_fields = ("name",)
     raw_id_fields = ("owner",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "locale":
+            # Only a language the UI is translated into can be the business's default.
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name), choices=settings.LANGUAGES, initial=db_field.default
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
