@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import PlatformAdmin
 
@@ -14,8 +15,8 @@ from .models import Branch, Business
 
 class BusinessOnboardForm(forms.ModelForm):
     owner_name = forms.CharField(max_length=200)
-    owner_email = forms.EmailField(help_text="The owner sets a password through 'Forgot your password?'")
-    branch_names = forms.CharField(initial="Main", help_text="Comma-separated branch names")
+    owner_email = forms.EmailField(help_text=_("The owner sets a password through 'Forgot your password?'"))
+    branch_names = forms.CharField(initial="Main", help_text=_("Comma-separated branch names"))
 
     class Meta:
         model = Business

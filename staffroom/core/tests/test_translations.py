@@ -137,6 +137,17 @@ def test_the_sign_in_page_follows_the_browser_language(anonymous):
     assert "Забыли пароль?" in response.content.decode()
 
 
+def test_api_errors_follow_the_request_language(owner, api_for):
+    response = api_for(owner).patch(
+        "/api/v1/business", {"locale": "xx"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "Некоторые поля заполнены неверно.",
+        "errors": {"locale": ["Выберите один из предложенных языков."]},
+    }
+
+
 def test_english_stays_the_default(owner, client_for):
     page = client_for(owner).get("/employees/").content.decode()
     assert "Employees" in page and "Сотрудники" not in page
