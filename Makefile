@@ -56,7 +56,8 @@ check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages --all --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=var --ignore=bench --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed-test var

@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from staffroom.staff.permissions import PUBLIC, permission_required
 
 from .api import api
 
-admin.site.site_header = "Staffroom operator console"
-admin.site.site_title = "Staffroom operator console"
+admin.site.site_header = _("Staffroom operator console")
+admin.site.site_title = _("Staffroom operator console")
 
 urlpatterns = [
     path("operator/", admin.site.urls),

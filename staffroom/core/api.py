@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -55,13 +56,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
-        payload = {"detail": "Some fields are not valid.", "errors": _field_errors_from_ninja(exc)}
+        payload = {"detail": _("Some fields are not valid."), "errors": _field_errors_from_ninja(exc)}
         return api.create_response(request, payload, status=422)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
-        return api.create_response(request, {"detail": "Authentication required.", "errors": {}}, status=401)
+        return api.create_response(request, {"detail": _("Authentication required."), "errors": {}}, status=401)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": "Not found.", "errors": {}}, status=404)
+        return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)

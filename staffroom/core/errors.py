@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ApplicationError(Exception):
     status_code = 400
-    default_message = "The request could not be processed."
+    default_message = _("The request could not be processed.")
 
     def __init__(
         self,
@@ -29,22 +31,22 @@ class ApplicationError(Exception):
 
 class ValidationFailed(ApplicationError):
     status_code = 422
-    default_message = "Some fields are not valid."
+    default_message = _("Some fields are not valid.")
 
 
 class PermissionDenied(ApplicationError):
     status_code = 403
-    default_message = "You do not have permission to do this."
+    default_message = _("You do not have permission to do this.")
 
 
 class NotFound(ApplicationError):
     status_code = 404
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class Conflict(ApplicationError):
     status_code = 409
-    default_message = "The data changed in the meantime; review and try again."
+    default_message = _("The data changed in the meantime; review and try again.")
 
 
 def field_error(field: str, message: str) -> ValidationFailed:

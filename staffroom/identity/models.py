@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staffroom.core.models import BusinessOwnedModel
 
@@ -39,7 +40,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail"), unique=True)
-    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

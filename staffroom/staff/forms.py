@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staffroom.tenancy.models import Branch
 
@@ -10,7 +11,7 @@ from .models import Role
 
 
 class EmployeeForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=200)
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     login_email = forms.EmailField(
         label=_("Login e-mail"),
         required=False,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 
@@ -52,7 +53,7 @@ class Employee(BusinessOwnedModel, TimestampedModel):
         related_name="employments",
         help_text=_("Empty for an employee who does not sign in"),
     )
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     position = models.CharField(_("position"), max_length=120, blank=True)

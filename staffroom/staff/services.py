@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
@@ -350,7 +350,9 @@ def business_onboard(
         locale=locale,
         country=country.upper(),
     )
-    roles = {role.template_code: role for role in role_templates_copy(business=business)}
+    with translation.override(locale):
+        # The built-in roles are named in the business's language (they are data, renamed at will later).
+        roles = {role.template_code: role for role in role_templates_copy(business=business)}
     branches = [Branch.objects.create(business=business, name=branch_name) for branch_name in branch_names]
     person = _person_for_login(email=owner_email, full_name=owner_name, password=owner_password)
     owner = Employee.objects.create(

@@ -1,9 +1,12 @@
 """Operator console: businesses (created through the same onboarding service as everywhere) and branches."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import PlatformAdmin
 
@@ -12,8 +15,8 @@ from .models import Branch, Business
 
 class BusinessOnboardForm(forms.ModelForm):
     owner_name = forms.CharField(max_length=200)
-    owner_email = forms.EmailField(help_text="The owner sets a password through 'Forgot your password?'")
-    branch_names = forms.CharField(initial="Main", help_text="Comma-separated branch names")
+    owner_email = forms.EmailField(help_text=_("The owner sets a password through 'Forgot your password?'"))
+    branch_names = forms.CharField(initial="Main", help_text=_("Comma-separated branch names"))
 
     class Meta:
         model = Business
@@ -26,6 +29,14 @@ class BusinessAdmin(PlatformAdmin):
     list_filter = ("is_active", "currency")
     search_fields = ("name",)
     raw_id_fields = ("owner",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "locale":
+            # Only a language the UI is translated into can be the business's default.
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name), choices=settings.LANGUAGES, initial=db_field.default
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -1,10 +1,11 @@
 """Resolves the current business and employee of a signed-in session (request.business, request.employee)."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 SESSION_BUSINESS_KEY = "staffroom_business_id"
@@ -19,6 +20,16 @@ def active_memberships(person):
         .select_related("business", "role")
         .order_by("business__name")
     )
+
+
+def activate_business_language(request, business) -> None:
+    """The business's language is the default of its employees; a language the person chose (cookie) wins."""
+    offered = dict(settings.LANGUAGES)
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in offered:
+        return
+    if business.locale in offered:
+        translation.activate(business.locale)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class CurrentBusinessMiddleware:
@@ -36,6 +47,7 @@ class CurrentBusinessMiddleware:
         if request.business is not None:
             # Times are stored in UTC and shown in the business's time zone.
             timezone.activate(request.business.zone)
+            activate_business_language(request, request.business)
         try:
             return self.get_response(request)
         finally:

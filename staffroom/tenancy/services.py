@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,8 +36,8 @@ def validate_business_settings(values: dict) -> dict:
             errors[name] = [_("Choose an ISO 4217 currency.")]
         elif name == "country" and (len(value) != 2 or not value.isalpha()):
             errors[name] = [_("Enter a two-letter ISO 3166 country code.")]
-        elif name == "locale" and not value:
-            errors[name] = [_("Choose a language.")]
+        elif name == "locale" and value not in dict(settings.LANGUAGES):
+            errors[name] = [_("Choose one of the offered languages.")]
         cleaned[name] = value.upper() if name in ("currency", "country") else value
     if errors:
         raise ValidationFailed(errors=errors)
