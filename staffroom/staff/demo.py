@@ -57,7 +57,7 @@ def load(context: dict) -> None:
             name=DEMO_BUSINESS_NAME,
             time_zone="Europe/Moscow",
             currency="RUB",
-            locale="ru",
+            locale="en",  # English UI by default; the language switcher (top right) offers Russian
             country="RU",
             owner_email=owner_info["email"],
             owner_name=owner_info["name"],
