@@ -725,16 +725,26 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
         )
         supervisors = _supervisor_emails()
         sender = settings.DEFAULT_FROM_EMAIL
-        messages = []
+        # One e-mail per assignee listing their tickets, one summary to the supervisors: a burst of breaches
+        # does not become a burst of mail.
+        per_assignee: dict[str, list[str]] = {}
+        lines = []
         for number, subject, business_name, assignee_email in breached:
-            title = _("SLA breached: #%(number)s of %(business)s") % {"number": number, "business": business_name}
+            line = f"#{number} {business_name}: {subject}"
+            lines.append(line)
             if assignee_email:
-                messages.append((title, subject, sender, [assignee_email]))
-        if supervisors:
-            lines = "\n".join(
-                f"#{number} {business_name}: {subject}" for number, subject, business_name, _a in breached
+                per_assignee.setdefault(assignee_email, []).append(line)
+        messages = [
+            (
+                _("SLA breached on %(count)d of your tickets") % {"count": len(own)},
+                "\n".join(own),
+                sender,
+                [email],
             )
-            summary = _("%(count)d tickets breached their SLA:") % {"count": len(breached)}
-            messages.append((summary, f"{summary}\n{lines}", sender, supervisors))
+            for email, own in per_assignee.items()
+        ]
+        if supervisors:
+            summary = _("%(count)d tickets breached their SLA") % {"count": len(breached)}
+            messages.append((summary, "\n".join(lines), sender, supervisors))
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return marked

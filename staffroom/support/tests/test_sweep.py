@@ -68,11 +68,15 @@ def test_the_sweep_marks_exactly_the_breached_tickets_in_constant_queries(
         q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
     ]
     assert len(statements) <= 4, statements
-    assigned = sum(1 for m in mail.outbox if m.to != [supervisor.person.email])
-    assert assigned == len(
-        [t for t in Ticket.objects.for_business(owner.business).filter(breached_at=MONDAY_10) if t.assignee_id]
-    )
-    assert [m.to for m in mail.outbox].count([supervisor.person.email]) == 1
+    # One e-mail per assignee with their tickets, one summary to the supervisors.
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {(agent.person.email,), (other_agent.person.email,), (supervisor.person.email,)}
+    breached = Ticket.objects.for_business(owner.business).filter(breached_at=MONDAY_10)
+    for someone in (agent, other_agent):
+        own = breached.filter(assignee=someone).count()
+        assert f"{own} of your tickets" in by_recipient[(someone.person.email,)].subject
+        assert by_recipient[(someone.person.email,)].body.count("\n") == own - 1
+    assert f"{len(expected)} tickets" in by_recipient[(supervisor.person.email,)].subject
 
 
 def test_the_query_count_does_not_grow_with_the_tickets(monday, paid, owner, agent):
