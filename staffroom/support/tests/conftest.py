@@ -22,7 +22,17 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def monday(db):
+def sla_rules(db):
+    """The default rules come from a data migration; a live-server test's flush removes them, so put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("staffroom.support.migrations.0002_default_sla_rules").add_rules(apps, None)
+
+
+@pytest.fixture
+def monday(sla_rules):
     with time_machine.travel(MONDAY_10, tick=False) as traveller:
         yield traveller
 
@@ -48,7 +58,7 @@ def operator(db):
 
 
 @pytest.fixture
-def support_calendar(db):
+def support_calendar(sla_rules):
     return SupportCalendar.objects.create(name="Moscow office", time_zone="Europe/Moscow", is_default=True)
 
 
