@@ -5,6 +5,7 @@ from . import views
 app_name = "support"
 urlpatterns = [
     path("support/", views.ticket_list, name="tickets"),
+    path("support/manager-price/", views.manager_price, name="manager_price"),
     path("support/new/", views.ticket_create, name="ticket_create"),
     path("support/<int:number>/", views.ticket_detail, name="ticket"),
     path("support/<int:number>/reply/", views.ticket_reply, name="ticket_reply"),

@@ -141,6 +141,22 @@ def estimate_accept(request, number, estimate_id):
 
 
 @permission_required(Perm.SUPPORT_VIEW)
+def manager_price(request):
+    """What an individual support manager would cost this business, with the breakdown."""
+    inputs, estimate, pricing = selectors.manager_price_estimate_for(request.business)
+    return render(
+        request,
+        "support/manager_price.html",
+        {
+            "inputs": inputs,
+            "estimate": estimate,
+            "pricing": pricing,
+            "account": selectors.support_account_for(request.business),
+        },
+    )
+
+
+@permission_required(Perm.SUPPORT_VIEW)
 def attachment_download(request, number, attachment_id):
     ticket = _ticket(request, number)
     attachment = get_for_business_or_404(TicketAttachment, request.business, pk=attachment_id, ticket=ticket)

@@ -340,3 +340,13 @@ class TestAgentApi:
             content_type="application/json",
         )
         assert moved.status_code == 200 and moved.json()["assignee_id"] == other_agent.pk
+
+
+def test_the_business_sees_the_manager_price_breakdown(monday, paid, client_for, owner, specialist):
+    ManagerPricing.objects.create(
+        hour_coefficient=2, enhancement_coefficient=5, user_coefficient=1, rate="10.00", currency="EUR"
+    )
+    page = client_for(owner).get("/support/manager-price/")
+    # standard setup 10 + 0 hours + 0 enhancements + 2 active users (owner, specialist) = 12 points × 10
+    assert page.status_code == 200 and b"120.00 EUR" in page.content and b"Active users" in page.content
+    assert client_for(specialist).get("/support/manager-price/").status_code == 403
