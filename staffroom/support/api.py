@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import APIKeyCookie
 
 from staffroom.core.errors import field_error
@@ -13,7 +13,7 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import SUPPORT_AGENT, api_permission, support_agent_of
 
 from . import selectors, services
-from .models import Ticket, TicketEstimate, TicketPriority, TicketStrike
+from .models import Ticket, TicketAttachment, TicketEstimate, TicketPriority, TicketStrike
 
 
 class SessionAgentAuth(APIKeyCookie):
@@ -114,6 +114,7 @@ class TicketOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
+    attachments: list[str]
     messages: list[MessageOut]
     estimates: list[EstimateOut]
 
@@ -207,6 +208,12 @@ def _customer_detail(ticket: Ticket) -> dict:
     calendar = selectors.working_calendar_for(ticket.business)
     return {
         **_ticket_out(ticket, calendar),
+        "attachments": [
+            file.original_name
+            for file in TicketAttachment.objects.for_business(ticket.business_id).filter(
+                ticket=ticket, message__isnull=True
+            )
+        ],
         "messages": _messages_out(selectors.ticket_messages_for_customer(ticket)),
         "estimates": _estimates_out(ticket),
     }
@@ -252,6 +259,28 @@ def ticket_create(request, payload: TicketIn):
     return Status(201, _customer_detail(ticket))
 
 
+@router.post("/support/tickets/with-files", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_create_with_files(
+    request,
+    ticket_type: Form[str],
+    subject: Form[str],
+    description: Form[str],
+    priority: Form[str] = TicketPriority.NORMAL,
+    files: File[list[UploadedFile]] = None,
+):
+    """Filing with attachments, sent as multipart/form-data."""
+    ticket = services.ticket_file(
+        actor=request.employee,
+        ticket_type=ticket_type,
+        subject=subject,
+        description=description,
+        priority=priority,
+        attachments=files or [],
+    )
+    return Status(201, _customer_detail(ticket))
+
+
 @router.get("/support/tickets/{number}", response=TicketDetailOut)
 @api_permission(Perm.SUPPORT_VIEW)
 def ticket_detail(request, number: int):
@@ -263,6 +292,15 @@ def ticket_detail(request, number: int):
 def ticket_reply(request, number: int, payload: ReplyIn):
     ticket = _load(request, number)
     services.ticket_reply_by_customer(actor=request.employee, ticket=ticket, body=payload.body)
+    return Status(201, _customer_detail(_load(request, number)))
+
+
+@router.post("/support/tickets/{number}/replies/with-files", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_reply_with_files(request, number: int, body: Form[str], files: File[list[UploadedFile]] = None):
+    """A reply with attachments, sent as multipart/form-data (`body` and one or more `files`)."""
+    ticket = _load(request, number)
+    services.ticket_reply_by_customer(actor=request.employee, ticket=ticket, body=body, attachments=files or [])
     return Status(201, _customer_detail(_load(request, number)))
 
 

@@ -251,3 +251,12 @@ def test_the_same_day_cap_never_makes_a_bug_later_than_eight_working_hours(filed
     due = sla_due_at(HUNGARY, BUG, filed)
     assert due <= add_working_hours(HUNGARY, filed, 8)
     assert due >= next_working_moment(HUNGARY, filed)
+
+
+@given(instants, durations, st.integers(min_value=0, max_value=100 * 3600))
+def test_a_pause_moves_the_deadline_by_exactly_the_paused_working_time(filed, amount, pause_seconds):
+    due = add_working_time(HUNGARY, filed, amount)
+    paused_at = filed
+    resumed_at = paused_at + dt.timedelta(seconds=pause_seconds)
+    moved = sla_due_after_pause(HUNGARY, due, paused_at, resumed_at)
+    assert working_time_between(HUNGARY, due, moved) == working_time_between(HUNGARY, paused_at, resumed_at)

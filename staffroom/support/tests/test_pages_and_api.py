@@ -144,6 +144,30 @@ class TestBusinessApi:
         )
         assert replied.status_code == 201 and replied.json()["messages"][-1]["body"] == "Still blank"
 
+    def test_filing_with_files(self, monday, paid, api_for, owner):
+        response = api_for(owner).post(
+            "/api/v1/support/tickets/with-files",
+            {
+                "ticket_type": "bug",
+                "subject": "Crash",
+                "description": "See the log",
+                "files": [SimpleUploadedFile("crash.txt", b"Traceback")],
+            },
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["attachments"] == ["crash.txt"]
+
+    def test_a_reply_with_files_and_a_refused_file(self, ticket, api_for, owner):
+        api = api_for(owner)
+        path = f"/api/v1/support/tickets/{ticket.number}/replies/with-files"
+        sent = api.post(path, {"body": "Log attached", "files": [SimpleUploadedFile("trace.log", b"line 1")]})
+        assert sent.status_code == 201, sent.content
+        assert sent.json()["messages"][-1]["attachments"] == ["trace.log"]
+        before = database_fingerprint()
+        refused = api.post(path, {"body": "Program", "files": [SimpleUploadedFile("tool.exe", b"MZ")]})
+        assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
+        assert database_fingerprint() == before
+
     def test_free_plan_refusal_is_a_422_with_the_offer(self, monday, free, api_for, owner):
         api = api_for(owner)
         before = database_fingerprint()
