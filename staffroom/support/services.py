@@ -557,6 +557,8 @@ def estimate_post(
     )
     _pause_clock(ticket, timezone.now())
     ticket.status = TicketStatus.WAITING_FOR_CUSTOMER
+    if ticket.assignee_id is None:
+        ticket.assignee = agent
     ticket.save()
     _agent_event(
         "support_estimate.posted",

@@ -184,7 +184,7 @@ class TestEstimates:
         assert ticket.sla_due_at is None
         estimate = services.estimate_post(agent=agent, ticket=ticket, effort_hours="16", due_date=dt.date(2026, 12, 4))
         ticket.refresh_from_db()
-        assert ticket.status == TicketStatus.WAITING_FOR_CUSTOMER
+        assert ticket.status == TicketStatus.WAITING_FOR_CUSTOMER and ticket.assignee == agent
         services.estimate_accept(actor=owner, estimate=estimate)
         ticket.refresh_from_db()
         assert ticket.sla_due_at == dt.datetime(2026, 12, 4, 18, tzinfo=MOSCOW)
