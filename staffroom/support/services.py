@@ -21,6 +21,7 @@ from staffroom.staff.permissions import require
 from . import calculations
 from .attachments import validate_uploads
 from .models import (
+    OPEN_STATUSES,
     RUNNING_STATUSES,
     AbuseReport,
     AgentRole,
@@ -199,6 +200,9 @@ def support_account_set(
         account.implementation_hours = implementation_hours
     account.full_clean(exclude=["business"])
     account.save()
+    if account.manager_id:
+        # The dedicated manager gets every open ticket of the business, not only the ones filed from now on.
+        Ticket.objects.for_business(business).filter(status__in=OPEN_STATUSES).update(assignee=account.manager)
     security_event_record(
         event_type="support_plan.changed",
         business=business,

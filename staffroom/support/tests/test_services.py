@@ -78,6 +78,17 @@ class TestPlans:
         assert file(owner).assignee == agent
         assert file(owner, TicketType.CONSULTATION).assignee == agent
 
+    def test_a_new_dedicated_manager_takes_the_open_tickets(self, monday, paid, owner, operator, agent):
+        open_ticket, done = file(owner), file(owner)
+        services.ticket_status_change(agent=agent, ticket=done, status=TicketStatus.RESOLVED)
+        manager = make_agent()
+        services.support_account_set(
+            operator=operator, business=owner.business, plan=SupportPlan.INDIVIDUAL, manager=manager
+        )
+        open_ticket.refresh_from_db()
+        done.refresh_from_db()
+        assert open_ticket.assignee == manager and done.assignee is None
+
     def test_only_the_operator_sets_plans(self, owner):
         with pytest.raises(PermissionDenied):
             services.support_account_set(operator=owner.person, business=owner.business, plan=SupportPlan.PAID)
