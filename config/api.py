@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
 from staffroom.staff.api import router as staff_router
+from staffroom.support.api import agent_router as support_agent_router
+from staffroom.support.api import router as support_router
 from staffroom.tenancy.api import router as tenancy_router
 
 api = NinjaAPI(
@@ -21,3 +23,5 @@ install_error_handlers(api)
 api.add_router("/", tenancy_router)
 api.add_router("/", staff_router)
 api.add_router("/", identity_router)
+api.add_router("/", support_router)
+api.add_router("/", support_agent_router)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("staffroom.tenancy.urls")),
     path("", include("staffroom.identity.urls")),
     path("", include("staffroom.staff.urls")),
+    path("", include("staffroom.support.urls")),
+    path("", include("staffroom.support.console_urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

@@ -6,9 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from config.api import api
 from staffroom.core.models import BusinessScopedQuerySet
 from staffroom.staff.catalogue import ALL_CODES
-from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN
+from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, SUPPORT_AGENT
 
-RULES = ALL_CODES | {PUBLIC, SIGNED_IN, EMPLOYEE}
+RULES = ALL_CODES | {PUBLIC, SIGNED_IN, EMPLOYEE, SUPPORT_AGENT}
 THIRD_PARTY_PREFIXES = ("allauth.", "django.contrib.", "ninja.")
 # Platform-level models: not owned by a business (or the tenant itself).
 PLATFORM_MODELS = {"tenancy.business", "identity.person", "security.chainhead"}

@@ -183,6 +183,12 @@ MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY") or SECRET_KEY
 
 STAFFROOM_PLATFORM_NAME = env("STAFFROOM_PLATFORM_NAME", "Staffroom")
 
+# Support desk: attachment limits, and how far ahead (real hours) the console's "breaching soon" queue looks.
+SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)
+SUPPORT_ATTACHMENT_EXTENSIONS = env_list("SUPPORT_ATTACHMENT_EXTENSIONS", "png,jpg,jpeg,gif,pdf,txt,log,csv")
+SUPPORT_BREACHING_SOON_HOURS = env_int("SUPPORT_BREACHING_SOON_HOURS", 2)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,6 +15,19 @@ from .catalogue import ALL_CODES
 PUBLIC = "public"  # no sign-in (sign-in pages, health check)
 SIGNED_IN = "signed_in"  # any signed-in person, before a business is chosen (business picker)
 EMPLOYEE = "employee"  # any active employee of the current business (dashboard, own profile)
+SUPPORT_AGENT = "support_agent"  # platform staff with an active support agent profile (support console)
+
+
+def support_agent_of(request):
+    """The active support agent signed in on this request (platform staff only), cached on the request."""
+    if not hasattr(request, "support_agent"):
+        user = getattr(request, "user", None)
+        agent = None
+        if user is not None and user.is_authenticated and user.is_active and user.is_staff:
+            # The reverse one-to-one of support.SupportAgent; a missing one is an AttributeError, hence None.
+            agent = getattr(user, "support_agent", None)
+        request.support_agent = agent if agent is not None and agent.is_active else None
+    return request.support_agent
 
 
 def _role_branch_ids(employee) -> frozenset[int]:
@@ -47,8 +60,8 @@ def require(employee, perm: str, *, branch=None, obj=None) -> None:
 
 
 def permission_required(rule: str):
-    """Declare and enforce a page's access rule: a permission code, EMPLOYEE, SIGNED_IN or PUBLIC."""
-    if rule not in (PUBLIC, SIGNED_IN, EMPLOYEE) and rule not in ALL_CODES:
+    """Declare and enforce a page's access rule: a permission code, EMPLOYEE, SIGNED_IN, SUPPORT_AGENT or PUBLIC."""
+    if rule not in (PUBLIC, SIGNED_IN, EMPLOYEE, SUPPORT_AGENT) and rule not in ALL_CODES:
         raise ValueError(f"unknown access rule {rule!r}")
 
     def decorator(view):
@@ -57,7 +70,10 @@ def permission_required(rule: str):
             if rule != PUBLIC:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
-                if rule != SIGNED_IN:
+                if rule == SUPPORT_AGENT:
+                    if support_agent_of(request) is None:
+                        return render(request, "403.html", status=403)
+                elif rule != SIGNED_IN:
                     if getattr(request, "employee", None) is None:
                         return redirect("tenancy:select_business")
                     if rule != EMPLOYEE and not has_permission(request.employee, rule):
@@ -72,13 +88,16 @@ def permission_required(rule: str):
 
 def api_permission(rule: str):
     """Declare and enforce an API route's access rule (the API's auth has already resolved the employee)."""
-    if rule not in (PUBLIC, EMPLOYEE) and rule not in ALL_CODES:
+    if rule not in (PUBLIC, EMPLOYEE, SUPPORT_AGENT) and rule not in ALL_CODES:
         raise ValueError(f"unknown access rule {rule!r}")
 
     def decorator(handler):
         @wraps(handler)
         def wrapped(request, *args, **kwargs):
-            if rule not in (PUBLIC, EMPLOYEE):
+            if rule == SUPPORT_AGENT:
+                if support_agent_of(request) is None:
+                    raise PermissionDenied()
+            elif rule not in (PUBLIC, EMPLOYEE):
                 require(request.employee, rule)
             return handler(request, *args, **kwargs)
 

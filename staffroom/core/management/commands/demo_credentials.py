@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from staffroom.core.demodata import DEMO_PASSWORD, OPERATOR_EMAIL
 from staffroom.staff.demo import DEMO_PEOPLE
+from staffroom.support.demo import DEMO_AGENT_EMAIL
 
 
 class Command(BaseCommand):
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         for person in DEMO_PEOPLE.values():
             self.stdout.write(f"  {person['role_label']:<22} {person['email']}")
         self.stdout.write(f"  {'Platform operator':<22} {OPERATOR_EMAIL}   (operator console: {url}/operator/)")
+        self.stdout.write(f"  {'Support supervisor':<22} {DEMO_AGENT_EMAIL}   (support console: {url}/support-desk/)")
         self.stdout.write("")

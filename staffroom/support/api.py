@@ -1,0 +1,464 @@
+"""REST API of the support desk: a business's tickets (token or session) and the agents' console (session)."""
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.security import APIKeyCookie
+
+from staffroom.core.errors import field_error
+from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import SUPPORT_AGENT, api_permission, support_agent_of
+
+from . import selectors, services
+from .models import Ticket, TicketAttachment, TicketEstimate, TicketPriority, TicketStrike
+
+
+class SessionAgentAuth(APIKeyCookie):
+    """Agents are platform staff, not employees: they use their web session (CSRF on writes), never a token."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        return support_agent_of(request)
+
+
+router = Router(tags=["support"])
+agent_router = Router(tags=["support console"], auth=[SessionAgentAuth(csrf=True)])
+
+
+# --- schemas -----------------------------------------------------------------------------------------------------
+
+
+class TicketIn(Schema):
+    ticket_type: str
+    subject: str
+    description: str
+    priority: str = TicketPriority.NORMAL
+
+
+class ReplyIn(Schema):
+    body: str
+
+
+class AgentReplyIn(Schema):
+    body: str
+    is_internal: bool = False
+    wait_for_customer: bool = False
+
+
+class AssignIn(Schema):
+    assignee_id: int | None = None
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class EstimateIn(Schema):
+    effort_hours: str
+    due_date: dt.date
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class PlanOut(Schema):
+    plan: str
+    plan_label: str
+    manager: str | None
+    accepts: list[str]
+
+
+class SlaOut(Schema):
+    due_at: dt.datetime | None
+    remaining_seconds: int | None
+    is_breached: bool
+    is_paused: bool
+    is_met: bool
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    author: str
+    body: str
+    created_at: dt.datetime
+    attachments: list[str]
+
+
+class EstimateOut(Schema):
+    id: int
+    effort_hours: str
+    due_date: dt.date
+    note: str
+    accepted_at: dt.datetime | None
+
+
+class TicketOut(Schema):
+    id: int
+    number: int
+    ticket_type: str
+    subject: str
+    description: str
+    priority: str
+    status: str
+    plan: str
+    filed_by: str
+    created_at: dt.datetime
+    sla: SlaOut
+
+
+class TicketDetailOut(TicketOut):
+    attachments: list[str]
+    messages: list[MessageOut]
+    estimates: list[EstimateOut]
+
+
+class AgentTicketOut(TicketOut):
+    business_id: int
+    business: str
+    assignee_id: int | None
+
+
+class AgentTicketDetailOut(AgentTicketOut):
+    messages: list[MessageOut]
+    estimates: list[EstimateOut]
+    strikes: list[dict]
+
+
+class StrikeOut(Schema):
+    id: int
+    number: int
+    reason: str
+    lifted: bool
+
+
+class ReportRowOut(Schema):
+    key: str
+    label: str
+    met: int
+    breached: int
+    pending: int
+    percent_met: str | None
+
+
+# --- serialisers -------------------------------------------------------------------------------------------------
+
+
+def _sla_out(ticket: Ticket, calendar) -> dict:
+    state = selectors.sla_state(ticket, calendar=calendar)
+    return {
+        "due_at": state.due_at,
+        "remaining_seconds": int(state.remaining.total_seconds()) if state.remaining is not None else None,
+        "is_breached": state.is_breached,
+        "is_paused": state.is_paused,
+        "is_met": state.is_met,
+    }
+
+
+def _ticket_out(ticket: Ticket, calendar) -> dict:
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "ticket_type": ticket.ticket_type,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "plan": ticket.plan,
+        "filed_by": ticket.filed_by.full_name,
+        "created_at": ticket.created_at,
+        "sla": _sla_out(ticket, calendar),
+    }
+
+
+def _messages_out(messages) -> list[dict]:
+    return [
+        {
+            "id": message.pk,
+            "kind": message.kind,
+            "author": message.author_label,
+            "body": message.body,
+            "created_at": message.created_at,
+            "attachments": [attachment.original_name for attachment in message.attachments.all()],
+        }
+        for message in messages
+    ]
+
+
+def _estimates_out(ticket: Ticket) -> list[dict]:
+    return [
+        {
+            "id": estimate.pk,
+            "effort_hours": str(estimate.effort_hours),
+            "due_date": estimate.due_date,
+            "note": estimate.note,
+            "accepted_at": estimate.accepted_at,
+        }
+        for estimate in selectors.ticket_estimates(ticket)
+    ]
+
+
+def _customer_detail(ticket: Ticket) -> dict:
+    calendar = selectors.working_calendar_for(ticket.business)
+    return {
+        **_ticket_out(ticket, calendar),
+        "attachments": [
+            file.original_name
+            for file in TicketAttachment.objects.for_business(ticket.business_id).filter(
+                ticket=ticket, message__isnull=True
+            )
+        ],
+        "messages": _messages_out(selectors.ticket_messages_for_customer(ticket)),
+        "estimates": _estimates_out(ticket),
+    }
+
+
+def _load(request, number: int) -> Ticket:
+    return get_for_business_or_404(Ticket, request.business, number=number)
+
+
+# --- business routes ---------------------------------------------------------------------------------------------
+
+
+@router.get("/support/plan", response=PlanOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def support_plan(request):
+    account = selectors.support_account_for(request.business)
+    accepts = sorted(services.SlaRule.objects.filter(plan=account.plan).values_list("ticket_type", flat=True))
+    return {
+        "plan": account.plan,
+        "plan_label": str(account.get_plan_display()),
+        "manager": str(account.manager) if account.manager_id else None,
+        "accepts": accepts,
+    }
+
+
+@router.get("/support/tickets", response=list[TicketOut])
+@api_permission(Perm.SUPPORT_VIEW)
+def ticket_list(request, status: str | None = None):
+    calendar = selectors.working_calendar_for(request.business)
+    return [_ticket_out(ticket, calendar) for ticket in selectors.tickets_for_business(request.business, status=status)]
+
+
+@router.post("/support/tickets", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_create(request, payload: TicketIn):
+    ticket = services.ticket_file(
+        actor=request.employee,
+        ticket_type=payload.ticket_type,
+        subject=payload.subject,
+        description=payload.description,
+        priority=payload.priority,
+    )
+    return Status(201, _customer_detail(ticket))
+
+
+@router.post("/support/tickets/with-files", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_create_with_files(
+    request,
+    ticket_type: Form[str],
+    subject: Form[str],
+    description: Form[str],
+    priority: Form[str] = TicketPriority.NORMAL,
+    files: File[list[UploadedFile]] = None,
+):
+    """Filing with attachments, sent as multipart/form-data."""
+    ticket = services.ticket_file(
+        actor=request.employee,
+        ticket_type=ticket_type,
+        subject=subject,
+        description=description,
+        priority=priority,
+        attachments=files or [],
+    )
+    return Status(201, _customer_detail(ticket))
+
+
+@router.get("/support/tickets/{number}", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def ticket_detail(request, number: int):
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/replies", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_reply(request, number: int, payload: ReplyIn):
+    ticket = _load(request, number)
+    services.ticket_reply_by_customer(actor=request.employee, ticket=ticket, body=payload.body)
+    return Status(201, _customer_detail(_load(request, number)))
+
+
+@router.post("/support/tickets/{number}/replies/with-files", response={201: TicketDetailOut})
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_reply_with_files(request, number: int, body: Form[str], files: File[list[UploadedFile]] = None):
+    """A reply with attachments, sent as multipart/form-data (`body` and one or more `files`)."""
+    ticket = _load(request, number)
+    services.ticket_reply_by_customer(actor=request.employee, ticket=ticket, body=body, attachments=files or [])
+    return Status(201, _customer_detail(_load(request, number)))
+
+
+@router.post("/support/tickets/{number}/reopen", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_reopen(request, number: int):
+    services.ticket_reopen(actor=request.employee, ticket=_load(request, number))
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/close", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def ticket_close(request, number: int):
+    services.ticket_close_by_customer(actor=request.employee, ticket=_load(request, number))
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/estimates/{estimate_id}/accept", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def estimate_accept(request, number: int, estimate_id: int):
+    ticket = _load(request, number)
+    estimate = get_for_business_or_404(TicketEstimate, request.business, pk=estimate_id, ticket=ticket)
+    services.estimate_accept(actor=request.employee, estimate=estimate)
+    return _customer_detail(_load(request, number))
+
+
+# --- agent routes ------------------------------------------------------------------------------------------------
+
+
+def _agent_ticket_out(ticket: Ticket, calendar) -> dict:
+    return {
+        **_ticket_out(ticket, calendar),
+        "business_id": ticket.business_id,
+        "business": ticket.business.name,
+        "assignee_id": ticket.assignee_id,
+    }
+
+
+def _agent_detail(ticket_id: int) -> dict:
+    ticket = selectors.ticket_for_agent(ticket_id)
+    calendar = selectors.working_calendar_for(ticket.business)
+    strikes = TicketStrike.objects.for_business(ticket.business_id).filter(ticket=ticket)
+    return {
+        **_agent_ticket_out(ticket, calendar),
+        "messages": _messages_out(selectors.ticket_messages_for_agent(ticket)),
+        "estimates": _estimates_out(ticket),
+        "strikes": [
+            {"id": s.pk, "number": s.number, "reason": s.reason, "lifted": s.lifted_at is not None} for s in strikes
+        ],
+    }
+
+
+@agent_router.get("/support-desk/tickets", response=list[AgentTicketOut])
+@api_permission(SUPPORT_AGENT)
+def agent_ticket_list(request, queue: str = "unassigned"):
+    if queue not in selectors.QUEUES:
+        raise field_error("queue", "Unknown queue.")
+    now = timezone.now()
+    calendars: dict[int, object] = {}
+    result = []
+    for ticket in selectors.agent_queue(request.support_agent, queue, now=now)[:500]:
+        if ticket.business_id not in calendars:
+            calendars[ticket.business_id] = selectors.working_calendar_for(ticket.business)
+        result.append(_agent_ticket_out(ticket, calendars[ticket.business_id]))
+    return result
+
+
+@agent_router.get("/support-desk/tickets/{ticket_id}", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_ticket_detail(request, ticket_id: int):
+    return _agent_detail(ticket_id)
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/replies", response={201: AgentTicketDetailOut})
+@api_permission(SUPPORT_AGENT)
+def agent_reply(request, ticket_id: int, payload: AgentReplyIn):
+    services.ticket_reply_by_agent(
+        agent=request.support_agent,
+        ticket=selectors.ticket_for_agent(ticket_id),
+        body=payload.body,
+        is_internal=payload.is_internal,
+        wait_for_customer=payload.wait_for_customer,
+    )
+    return Status(201, _agent_detail(ticket_id))
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/assign", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_assign(request, ticket_id: int, payload: AssignIn):
+    assignee = None
+    if payload.assignee_id is not None:
+        assignee = selectors.active_agents().filter(pk=payload.assignee_id).first()
+        if assignee is None:
+            raise field_error("assignee_id", "Choose an active agent.")
+    services.ticket_assign(agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), assignee=assignee)
+    return _agent_detail(ticket_id)
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/status", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_status(request, ticket_id: int, payload: StatusIn):
+    services.ticket_status_change(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), status=payload.status
+    )
+    return _agent_detail(ticket_id)
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/estimates", response={201: AgentTicketDetailOut})
+@api_permission(SUPPORT_AGENT)
+def agent_estimate(request, ticket_id: int, payload: EstimateIn):
+    services.estimate_post(
+        agent=request.support_agent,
+        ticket=selectors.ticket_for_agent(ticket_id),
+        effort_hours=payload.effort_hours,
+        due_date=payload.due_date,
+        note=payload.note,
+    )
+    return Status(201, _agent_detail(ticket_id))
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/strikes", response={201: StrikeOut})
+@api_permission(SUPPORT_AGENT)
+def agent_strike(request, ticket_id: int, payload: ReasonIn):
+    strike = services.strike_give(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), reason=payload.reason
+    )
+    return Status(201, {"id": strike.pk, "number": strike.number, "reason": strike.reason, "lifted": False})
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/strikes/{strike_id}/lift", response=StrikeOut)
+@api_permission(SUPPORT_AGENT)
+def agent_strike_lift(request, ticket_id: int, strike_id: int, payload: ReasonIn):
+    ticket = selectors.ticket_for_agent(ticket_id)
+    strike = TicketStrike.objects.for_business(ticket.business_id).filter(ticket=ticket, pk=strike_id).first()
+    if strike is None:
+        raise Http404
+    strike = services.strike_lift(agent=request.support_agent, strike=strike, reason=payload.reason)
+    return {"id": strike.pk, "number": strike.number, "reason": strike.reason, "lifted": True}
+
+
+@agent_router.get("/support-desk/report", response=list[ReportRowOut])
+@api_permission(SUPPORT_AGENT)
+def agent_report(request, start: dt.date, end: dt.date, by: str = "ticket_type"):
+    if by not in selectors.REPORT_DIMENSIONS:
+        raise field_error("by", "Choose ticket_type, plan or assignee.")
+    rows = selectors.sla_report(
+        start=dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC),
+        by=by,
+    )
+    return [
+        {
+            "key": row.key,
+            "label": row.label,
+            "met": row.met,
+            "breached": row.breached,
+            "pending": row.pending,
+            "percent_met": str(row.percent_met) if row.percent_met is not None else None,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,756 @@
+"""Every change on the support desk: filing, conversation, SLA clock, estimates, strikes, the breach sweep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.mail import send_mail, send_mass_mail
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.security.services import security_event_record
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import require
+
+from . import calculations
+from .attachments import validate_uploads
+from .models import (
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    AbuseReport,
+    AgentRole,
+    MessageKind,
+    SlaRule,
+    SlaTarget,
+    SupportAccount,
+    SupportAgent,
+    SupportCalendar,
+    SupportPlan,
+    Ticket,
+    TicketAttachment,
+    TicketEstimate,
+    TicketMessage,
+    TicketPriority,
+    TicketStatus,
+    TicketStrike,
+    TicketType,
+)
+from .selectors import working_calendar_for
+
+STRIKES_TO_CLOSE = 3
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _require_agent(agent: SupportAgent | None) -> SupportAgent:
+    if agent is None or not agent.is_active or not agent.person.is_active or not agent.person.is_staff:
+        raise PermissionDenied(_("Only support agents can do this."))
+    return agent
+
+
+def _require_supervisor(agent: SupportAgent | None) -> SupportAgent:
+    _require_agent(agent)
+    if agent.role != AgentRole.SUPERVISOR:
+        raise PermissionDenied(_("Only support supervisors can do this."))
+    return agent
+
+
+def _clean_text(value: str, field: str, message: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise field_error(field, message)
+    if max_length is not None and len(value) > max_length:
+        raise field_error(field, _("At most %(count)d characters.") % {"count": max_length})
+    return value
+
+
+def _agent_event(event_type: str, *, agent: SupportAgent, ticket: Ticket, after: dict | None = None) -> None:
+    security_event_record(
+        event_type=event_type,
+        business=ticket.business,
+        person=agent.person,
+        target=ticket,
+        after={"agent": str(agent), **(after or {})},
+    )
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.for_business(ticket.business_id).select_for_update().select_related("business").get(pk=ticket.pk)
+    )
+
+
+def _recipient_of(ticket: Ticket) -> str:
+    filer = ticket.filed_by
+    return filer.email or (filer.person.email if filer.person_id else "")
+
+
+def _supervisor_emails() -> list[str]:
+    return list(
+        SupportAgent.objects.filter(role=AgentRole.SUPERVISOR, is_active=True, person__is_active=True).values_list(
+            "person__email", flat=True
+        )
+    )
+
+
+def _mail_on_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
+    recipients = [address for address in recipients if address]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+        )
+
+
+def _save_attachments(ticket: Ticket, message: TicketMessage | None, uploads: Iterable) -> list[TicketAttachment]:
+    saved = []
+    for upload, content_type in uploads:
+        saved.append(
+            TicketAttachment.objects.create(
+                business=ticket.business,
+                ticket=ticket,
+                message=message,
+                file=upload,
+                original_name=upload.name[:200],
+                content_type=content_type,
+                size=upload.size,
+            )
+        )
+    return saved
+
+
+def _post(ticket: Ticket, kind: str, body: str, *, employee=None, agent=None) -> TicketMessage:
+    return TicketMessage.objects.create(
+        business=ticket.business, ticket=ticket, kind=kind, body=body, author_employee=employee, author_agent=agent
+    )
+
+
+# --- SLA clock --------------------------------------------------------------------------------------------------
+
+
+def _pause_clock(ticket: Ticket, now: dt.datetime) -> None:
+    if ticket.sla_paused_at is None and ticket.sla_met_at is None:
+        ticket.sla_paused_at = now
+
+
+def _resume_clock(ticket: Ticket, now: dt.datetime) -> None:
+    """Move the deadline by exactly the working time the clock stood still."""
+    if ticket.sla_paused_at is None:
+        return
+    if ticket.sla_due_at is not None:
+        calendar = working_calendar_for(ticket.business)
+        ticket.sla_due_at = calculations.sla_due_after_pause(calendar, ticket.sla_due_at, ticket.sla_paused_at, now)
+    ticket.sla_paused_at = None
+
+
+def _meet_target(ticket: Ticket, now: dt.datetime) -> None:
+    if ticket.sla_met_at is not None:
+        return
+    ticket.sla_met_at = now
+    if ticket.sla_due_at is not None and now > ticket.sla_due_at and not ticket.is_breached:
+        ticket.is_breached = True
+        ticket.breached_at = now
+
+
+def sla_rule_for(plan: str, ticket_type: str) -> SlaRule | None:
+    return SlaRule.objects.filter(plan=plan, ticket_type=ticket_type).first()
+
+
+# --- operator: plans ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_account_set(
+    *,
+    operator,
+    business,
+    plan: str,
+    calendar: SupportCalendar | None = None,
+    manager: SupportAgent | None = None,
+    implementation_type: str | None = None,
+    implementation_hours: Decimal | None = None,
+) -> SupportAccount:
+    """The operator sets a business's support plan (and its calendar and dedicated manager)."""
+    if operator is None or not operator.is_staff:
+        raise PermissionDenied(_("Only the platform operator sets support plans."))
+    if plan not in SupportPlan.values:
+        raise field_error("plan", _("Choose a support plan."))
+    if plan == SupportPlan.INDIVIDUAL and manager is None:
+        raise field_error("manager", _("The individual plan needs a dedicated support manager."))
+    if manager is not None:
+        _require_agent(manager)
+    account, _created = (
+        SupportAccount.objects.for_business(business).select_for_update().get_or_create(business=business)
+    )
+    before = {"plan": account.plan, "manager": str(account.manager or "")}
+    account.plan = plan
+    account.calendar = calendar if calendar is not None else account.calendar
+    account.manager = manager if plan == SupportPlan.INDIVIDUAL else None
+    if implementation_type is not None:
+        account.implementation_type = implementation_type
+    if implementation_hours is not None:
+        if implementation_hours < 0:
+            raise field_error("implementation_hours", _("Hours cannot be negative."))
+        account.implementation_hours = implementation_hours
+    account.full_clean(exclude=["business"])
+    account.save()
+    if account.manager_id:
+        # The dedicated manager gets every open ticket of the business, not only the ones filed from now on.
+        Ticket.objects.for_business(business).filter(status__in=OPEN_STATUSES).update(assignee=account.manager)
+    security_event_record(
+        event_type="support_plan.changed",
+        business=business,
+        person=operator,
+        target=account,
+        before=before,
+        after={"plan": account.plan, "manager": str(account.manager or "")},
+    )
+    return account
+
+
+# --- business side -----------------------------------------------------------------------------------------------
+
+
+def _refusal_for(plan: str, ticket_type: str) -> ValidationFailed:
+    if plan == SupportPlan.FREE:
+        message = _(
+            "The Free support plan accepts bug reports only. %(type)s requests come with the Paid plan: "
+            "ask us to switch your business to it."
+        ) % {"type": TicketType(ticket_type).label}
+        return ValidationFailed(message, errors={"ticket_type": [message]}, extra={"offer_plan": SupportPlan.PAID})
+    message = _("Your support plan does not accept this type of request.")
+    return ValidationFailed(message, errors={"ticket_type": [message]})
+
+
+@transaction.atomic
+def ticket_file(
+    *,
+    actor,
+    ticket_type: str,
+    subject: str,
+    description: str,
+    priority: str = TicketPriority.NORMAL,
+    attachments: Sequence = (),
+) -> Ticket:
+    require(actor, Perm.SUPPORT_FILE)
+    business = actor.business
+    errors: dict[str, list[str]] = {}
+    if ticket_type not in TicketType.values:
+        errors["ticket_type"] = [_("Choose the type of request.")]
+    if priority not in TicketPriority.values:
+        errors["priority"] = [_("Choose a priority.")]
+    subject = (subject or "").strip()
+    description = (description or "").strip()
+    if not subject:
+        errors["subject"] = [_("Give the request a subject.")]
+    elif len(subject) > 200:
+        errors["subject"] = [_("At most %(count)d characters.") % {"count": 200}]
+    if not description:
+        errors["description"] = [_("Describe what happened or what you need.")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    uploads = validate_uploads(attachments)
+
+    # The account row serialises filing per business, so ticket numbers never collide.
+    account, _created = (
+        SupportAccount.objects.for_business(business).select_for_update().get_or_create(business=business)
+    )
+    rule = sla_rule_for(account.plan, ticket_type)
+    if rule is None:
+        raise _refusal_for(account.plan, ticket_type)
+
+    now = timezone.now()
+    calendar = working_calendar_for(business, account=account)
+    terms = calculations.SlaTerms(working_hours=rule.working_hours, same_day_cutoff=rule.same_day_cutoff)
+    last_number = Ticket.objects.for_business(business).aggregate(last=Max("number"))["last"] or 0
+    assignee = account.manager if account.plan == SupportPlan.INDIVIDUAL and account.manager_id else None
+    ticket = Ticket.objects.create(
+        business=business,
+        number=last_number + 1,
+        filed_by=actor,
+        ticket_type=ticket_type,
+        subject=subject,
+        description=description,
+        priority=priority,
+        plan=account.plan,
+        assignee=assignee,
+        sla_target=rule.target,
+        sla_clock_started_at=calculations.sla_clock_start(calendar, now),
+        sla_due_at=calculations.sla_due_at(calendar, terms, now),
+    )
+    _save_attachments(ticket, None, uploads)
+    security_event_record(
+        event_type="support_ticket.filed",
+        actor=actor,
+        target=ticket,
+        after={"number": ticket.number, "type": ticket_type, "subject": subject, "priority": priority},
+    )
+    if assignee is not None:
+        _mail_on_commit(
+            _("New support ticket #%(number)s") % {"number": ticket.number},
+            _("%(business)s filed: %(subject)s") % {"business": business.name, "subject": subject},
+            [assignee.person.email],
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply_by_customer(*, actor, ticket: Ticket, body: str, attachments: Sequence = ()) -> TicketMessage:
+    require(actor, Perm.SUPPORT_FILE, obj=ticket)
+    body = _clean_text(body, "body", _("Write a message."))
+    uploads = validate_uploads(attachments)
+    ticket = _lock(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        raise Conflict(_("This ticket is closed; file a new one."))
+    now = timezone.now()
+    if ticket.status == TicketStatus.WAITING_FOR_CUSTOMER:
+        # The customer's answer restarts the clock.
+        _resume_clock(ticket, now)
+        ticket.status = TicketStatus.IN_PROGRESS
+        ticket.save()
+    message = _post(ticket, MessageKind.REPLY, body, employee=actor)
+    _save_attachments(ticket, message, uploads)
+    security_event_record(event_type="support_ticket.replied", actor=actor, target=ticket)
+    if ticket.assignee_id:
+        _mail_on_commit(
+            _("Customer replied on ticket #%(number)s") % {"number": ticket.number},
+            body,
+            [ticket.assignee.person.email],
+        )
+    return message
+
+
+@transaction.atomic
+def ticket_reopen(*, actor, ticket: Ticket) -> Ticket:
+    require(actor, Perm.SUPPORT_FILE, obj=ticket)
+    ticket = _lock(ticket)
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED) or ticket.is_closed_for_abuse:
+        raise Conflict(_("Only a resolved or closed ticket can be reopened."))
+    _reopen(ticket, timezone.now())
+    ticket.save()
+    _post(ticket, MessageKind.EVENT, _("The customer reopened the ticket."))
+    security_event_record(event_type="support_ticket.reopened", actor=actor, target=ticket)
+    return ticket
+
+
+def _reopen(ticket: Ticket, now: dt.datetime) -> None:
+    """Reopening resumes the clock from where resolving stopped it."""
+    if ticket.sla_target == SlaTarget.RESOLUTION and ticket.resolved_at is not None:
+        ticket.sla_paused_at = ticket.resolved_at
+        ticket.sla_met_at = None
+        _resume_clock(ticket, now)
+    ticket.status = TicketStatus.IN_PROGRESS
+    ticket.resolved_at = None
+    ticket.closed_at = None
+
+
+@transaction.atomic
+def ticket_close_by_customer(*, actor, ticket: Ticket) -> Ticket:
+    require(actor, Perm.SUPPORT_FILE, obj=ticket)
+    ticket = _lock(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        return ticket
+    now = timezone.now()
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = now
+    ticket.sla_paused_at = None
+    ticket.save()
+    _post(ticket, MessageKind.EVENT, _("The customer closed the ticket."))
+    security_event_record(event_type="support_ticket.closed", actor=actor, target=ticket)
+    return ticket
+
+
+@transaction.atomic
+def estimate_accept(*, actor, estimate: TicketEstimate) -> TicketEstimate:
+    require(actor, Perm.SUPPORT_FILE, obj=estimate)
+    ticket = _lock(estimate.ticket)
+    estimate = TicketEstimate.objects.for_business(ticket.business_id).select_for_update().get(pk=estimate.pk)
+    latest = TicketEstimate.objects.for_business(ticket.business_id).filter(ticket=ticket).first()
+    if estimate.accepted_at is not None:
+        raise Conflict(_("This estimate is accepted already."))
+    if latest is None or latest.pk != estimate.pk:
+        raise Conflict(_("A newer estimate replaced this one."))
+    if not ticket.is_open:
+        raise Conflict(_("This ticket is no longer open."))
+    now = timezone.now()
+    estimate.accepted_at = now
+    estimate.accepted_by = actor
+    estimate.save(update_fields=["accepted_at", "accepted_by"])
+    calendar = working_calendar_for(ticket.business)
+    ticket.sla_due_at = calculations.sla_due_for_accepted_estimate(calendar, estimate.due_date)
+    ticket.sla_paused_at = None
+    if ticket.status in (TicketStatus.NEW, TicketStatus.WAITING_FOR_CUSTOMER):
+        ticket.status = TicketStatus.IN_PROGRESS
+    ticket.save()
+    _post(
+        ticket,
+        MessageKind.EVENT,
+        _("The customer accepted the estimate: due %(date)s.") % {"date": estimate.due_date.isoformat()},
+    )
+    security_event_record(
+        event_type="support_estimate.accepted",
+        actor=actor,
+        target=ticket,
+        after={"effort_hours": str(estimate.effort_hours), "due_date": estimate.due_date.isoformat()},
+    )
+    if ticket.assignee_id:
+        _mail_on_commit(
+            _("Estimate accepted on ticket #%(number)s") % {"number": ticket.number},
+            ticket.subject,
+            [ticket.assignee.person.email],
+        )
+    return estimate
+
+
+# --- agent side ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_assign(*, agent: SupportAgent, ticket: Ticket, assignee: SupportAgent | None) -> Ticket:
+    _require_agent(agent)
+    if assignee is not None:
+        _require_agent(assignee)
+        if assignee.pk != agent.pk and not agent.is_supervisor:
+            raise PermissionDenied(_("Only supervisors assign tickets to others."))
+    ticket = _lock(ticket)
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    _agent_event("support_ticket.assigned", agent=agent, ticket=ticket, after={"assignee": str(assignee or "")})
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply_by_agent(
+    *,
+    agent: SupportAgent,
+    ticket: Ticket,
+    body: str,
+    is_internal: bool = False,
+    wait_for_customer: bool = False,
+    attachments: Sequence = (),
+) -> TicketMessage:
+    """A public answer (optionally handing the ticket back to the customer) or an internal note."""
+    _require_agent(agent)
+    body = _clean_text(body, "body", _("Write a message."))
+    uploads = validate_uploads(attachments)
+    ticket = _lock(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        raise Conflict(_("This ticket is closed."))
+    now = timezone.now()
+    if is_internal:
+        message = _post(ticket, MessageKind.INTERNAL_NOTE, body, agent=agent)
+        _save_attachments(ticket, message, uploads)
+        _agent_event("support_ticket.noted", agent=agent, ticket=ticket)
+        return message
+    message = _post(ticket, MessageKind.REPLY, body, agent=agent)
+    _save_attachments(ticket, message, uploads)
+    if ticket.first_replied_at is None:
+        ticket.first_replied_at = now
+        if ticket.sla_target == SlaTarget.FIRST_REPLY:
+            _meet_target(ticket, now)
+    if ticket.assignee_id is None:
+        ticket.assignee = agent
+    if wait_for_customer:
+        _pause_clock(ticket, now)
+        ticket.status = TicketStatus.WAITING_FOR_CUSTOMER
+    elif ticket.status == TicketStatus.NEW:
+        ticket.status = TicketStatus.IN_PROGRESS
+    ticket.save()
+    _agent_event("support_ticket.answered", agent=agent, ticket=ticket, after={"status": ticket.status})
+    _mail_on_commit(
+        _("Support answered your ticket #%(number)s") % {"number": ticket.number},
+        _("%(subject)s\n\n%(body)s") % {"subject": ticket.subject, "body": body},
+        [_recipient_of(ticket)],
+    )
+    return message
+
+
+ALLOWED_TRANSITIONS = {
+    TicketStatus.NEW: {TicketStatus.IN_PROGRESS, TicketStatus.WAITING_FOR_CUSTOMER, TicketStatus.RESOLVED},
+    TicketStatus.IN_PROGRESS: {TicketStatus.WAITING_FOR_CUSTOMER, TicketStatus.RESOLVED, TicketStatus.CLOSED},
+    TicketStatus.WAITING_FOR_CUSTOMER: {TicketStatus.IN_PROGRESS, TicketStatus.RESOLVED, TicketStatus.CLOSED},
+    TicketStatus.RESOLVED: {TicketStatus.CLOSED, TicketStatus.IN_PROGRESS},
+    TicketStatus.CLOSED: {TicketStatus.IN_PROGRESS},
+}
+
+
+@transaction.atomic
+def ticket_status_change(*, agent: SupportAgent, ticket: Ticket, status: str) -> Ticket:
+    _require_agent(agent)
+    if status not in TicketStatus.values:
+        raise field_error("status", _("Choose a status."))
+    ticket = _lock(ticket)
+    if status == ticket.status:
+        return ticket
+    if status not in ALLOWED_TRANSITIONS[TicketStatus(ticket.status)]:
+        raise field_error(
+            "status",
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": TicketStatus(ticket.status).label, "new": TicketStatus(status).label},
+        )
+    if ticket.is_closed_for_abuse and status != TicketStatus.CLOSED:
+        raise Conflict(_("This conversation was closed for abusive contact; a supervisor must lift a strike."))
+    now = timezone.now()
+    before = ticket.status
+    if status == TicketStatus.IN_PROGRESS:
+        if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+            _reopen(ticket, now)
+        else:
+            _resume_clock(ticket, now)
+    elif status == TicketStatus.WAITING_FOR_CUSTOMER:
+        _pause_clock(ticket, now)
+    elif status == TicketStatus.RESOLVED:
+        _resume_clock(ticket, now)
+        if ticket.sla_target == SlaTarget.RESOLUTION:
+            _meet_target(ticket, now)
+        ticket.resolved_at = now
+    elif status == TicketStatus.CLOSED:
+        _resume_clock(ticket, now)
+        ticket.closed_at = now
+    ticket.status = status
+    ticket.save()
+    _post(
+        ticket,
+        MessageKind.EVENT,
+        _("Status: %(status)s.") % {"status": TicketStatus(status).label},
+        agent=agent,
+    )
+    _agent_event("support_ticket.status_changed", agent=agent, ticket=ticket, after={"from": before, "to": status})
+    return ticket
+
+
+@transaction.atomic
+def estimate_post(
+    *, agent: SupportAgent, ticket: Ticket, effort_hours, due_date: dt.date, note: str = ""
+) -> TicketEstimate:
+    _require_agent(agent)
+    ticket = _lock(ticket)
+    if ticket.ticket_type != TicketType.ENHANCEMENT:
+        raise field_error("ticket", _("Only enhancements get estimates."))
+    if not ticket.is_open:
+        raise Conflict(_("This ticket is no longer open."))
+    try:
+        effort = Decimal(str(effort_hours))
+    except (InvalidOperation, ValueError) as error:
+        raise field_error("effort_hours", _("Enter the effort in hours.")) from error
+    if effort <= 0 or effort > Decimal("99999"):
+        raise field_error("effort_hours", _("Enter a positive number of hours."))
+    today = timezone.now().astimezone(ticket.business.zone).date()
+    if due_date is None or due_date < today:
+        raise field_error("due_date", _("The due date cannot be in the past."))
+    estimate = TicketEstimate.objects.create(
+        business=ticket.business,
+        ticket=ticket,
+        effort_hours=effort,
+        due_date=due_date,
+        note=note or "",
+        posted_by=agent,
+    )
+    _post(
+        ticket,
+        MessageKind.EVENT,
+        _("Estimate: %(hours)s hours, due %(date)s. Accept it to start the work.")
+        % {"hours": effort, "date": due_date.isoformat()},
+        agent=agent,
+    )
+    _pause_clock(ticket, timezone.now())
+    ticket.status = TicketStatus.WAITING_FOR_CUSTOMER
+    if ticket.assignee_id is None:
+        ticket.assignee = agent
+    ticket.save()
+    _agent_event(
+        "support_estimate.posted",
+        agent=agent,
+        ticket=ticket,
+        after={"effort_hours": str(effort), "due_date": due_date.isoformat()},
+    )
+    _mail_on_commit(
+        _("An estimate for your ticket #%(number)s") % {"number": ticket.number},
+        _("%(hours)s hours, due %(date)s.") % {"hours": effort, "date": due_date.isoformat()},
+        [_recipient_of(ticket)],
+    )
+    return estimate
+
+
+def _abuse_snapshot(ticket: Ticket) -> dict:
+    return {
+        "ticket": {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "business": ticket.business.name,
+            "type": ticket.ticket_type,
+            "subject": ticket.subject,
+            "description": ticket.description,
+            "filed_by": ticket.filed_by.full_name,
+            "filed_at": ticket.created_at.isoformat(),
+        },
+        "conversation": [
+            {
+                "at": message.created_at.isoformat(),
+                "kind": message.kind,
+                "author": message.author_label,
+                "body": message.body,
+            }
+            for message in ticket.messages.select_related("author_agent__person", "author_employee")
+        ],
+        "strikes": [
+            {
+                "number": strike.number,
+                "reason": strike.reason,
+                "given_by": str(strike.given_by),
+                "given_at": strike.given_at.isoformat(),
+                "lifted_at": strike.lifted_at.isoformat() if strike.lifted_at else None,
+            }
+            for strike in ticket.strikes.select_related("given_by__person")
+        ],
+    }
+
+
+@transaction.atomic
+def strike_give(*, agent: SupportAgent, ticket: Ticket, reason: str) -> TicketStrike:
+    """Strikes 1 and 2 warn the customer; strike 3 closes the conversation and reports it to the supervisors."""
+    _require_agent(agent)
+    reason = _clean_text(reason, "reason", _("Say why."))
+    ticket = _lock(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        raise Conflict(_("This ticket is closed."))
+    active = ticket.strikes.filter(lifted_at__isnull=True).count()
+    number = active + 1
+    strike = TicketStrike.objects.create(
+        business=ticket.business, ticket=ticket, number=number, reason=reason, given_by=agent
+    )
+    now = timezone.now()
+    if number < STRIKES_TO_CLOSE:
+        warning = _(
+            "Warning %(number)d of %(limit)d: please keep the conversation respectful. Reason: %(reason)s. "
+            "At the third warning support closes this conversation."
+        ) % {"number": number, "limit": STRIKES_TO_CLOSE - 1, "reason": reason}
+        _post(ticket, MessageKind.WARNING, warning, agent=agent)
+        _agent_event("support_strike.given", agent=agent, ticket=ticket, after={"number": number, "reason": reason})
+        _mail_on_commit(
+            _("Warning on your support ticket #%(number)s") % {"number": ticket.number},
+            warning,
+            [_recipient_of(ticket)],
+        )
+        return strike
+    _post(
+        ticket,
+        MessageKind.WARNING,
+        _("Support closed this conversation after repeated abusive messages. Reason: %(reason)s.") % {"reason": reason},
+        agent=agent,
+    )
+    _resume_clock(ticket, now)
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = now
+    ticket.is_closed_for_abuse = True
+    ticket.save()
+    report = AbuseReport.objects.create(
+        business=ticket.business, ticket=ticket, filed_by=agent, snapshot=_abuse_snapshot(ticket)
+    )
+    _agent_event(
+        "support_strike.given",
+        agent=agent,
+        ticket=ticket,
+        after={"number": number, "reason": reason, "closed": True, "report": report.pk},
+    )
+    _mail_on_commit(
+        _("Abuse report: ticket #%(number)s of %(business)s") % {"number": ticket.number, "business": ticket.business},
+        _("Strike 3 given by %(agent)s: %(reason)s") % {"agent": agent, "reason": reason},
+        _supervisor_emails(),
+    )
+    return strike
+
+
+@transaction.atomic
+def strike_lift(*, agent: SupportAgent, strike: TicketStrike, reason: str) -> TicketStrike:
+    """A supervisor lifts a strike; a conversation closed by strikes opens again when one is lifted."""
+    _require_supervisor(agent)
+    reason = _clean_text(reason, "reason", _("Say why."))
+    ticket = _lock(strike.ticket)
+    strike = TicketStrike.objects.for_business(ticket.business_id).select_for_update().get(pk=strike.pk)
+    if strike.lifted_at is not None:
+        raise Conflict(_("This strike is lifted already."))
+    now = timezone.now()
+    strike.lifted_at = now
+    strike.lifted_by = agent
+    strike.lift_reason = reason
+    strike.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    if ticket.is_closed_for_abuse:
+        ticket.is_closed_for_abuse = False
+        _reopen(ticket, now)
+        ticket.save()
+        _post(ticket, MessageKind.EVENT, _("Support reopened this conversation."), agent=agent)
+    _agent_event("support_strike.lifted", agent=agent, ticket=ticket, after={"number": strike.number, "reason": reason})
+    return strike
+
+
+@transaction.atomic
+def abuse_report_review(*, agent: SupportAgent, report: AbuseReport) -> AbuseReport:
+    _require_supervisor(agent)
+    if report.reviewed_at is None:
+        report.reviewed_at = timezone.now()
+        report.reviewed_by = agent
+        report.save(update_fields=["reviewed_at", "reviewed_by"])
+    return report
+
+
+# --- the sweep ----------------------------------------------------------------------------------------------------
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> int:
+    """Mark every running ticket past its deadline as breached and tell its assignee and the supervisors.
+
+    Set-based: one UPDATE marks the rows (stamping them with this sweep's instant), one SELECT reads back what
+    was stamped for the e-mails, one more finds the supervisors, whatever the number of tickets."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        marked = (
+            Ticket.objects.unscoped()
+            .filter(
+                status__in=RUNNING_STATUSES,
+                is_breached=False,
+                sla_met_at__isnull=True,
+                sla_paused_at__isnull=True,
+                sla_due_at__lt=now,
+            )
+            .update(is_breached=True, breached_at=now)
+        )
+        if not marked:
+            return 0
+        breached = list(
+            Ticket.objects.unscoped()
+            .filter(is_breached=True, breached_at=now)
+            .values_list("number", "subject", "business__name", "assignee__person__email")
+            .order_by("business_id", "number")
+        )
+        supervisors = _supervisor_emails()
+        sender = settings.DEFAULT_FROM_EMAIL
+        # One e-mail per assignee listing their tickets, one summary to the supervisors: a burst of breaches
+        # does not become a burst of mail.
+        per_assignee: dict[str, list[str]] = {}
+        lines = []
+        for number, subject, business_name, assignee_email in breached:
+            line = f"#{number} {business_name}: {subject}"
+            lines.append(line)
+            if assignee_email:
+                per_assignee.setdefault(assignee_email, []).append(line)
+        messages = [
+            (
+                _("SLA breached on %(count)d of your tickets") % {"count": len(own)},
+                "\n".join(own),
+                sender,
+                [email],
+            )
+            for email, own in per_assignee.items()
+        ]
+        if supervisors:
+            summary = _("%(count)d tickets breached their SLA") % {"count": len(breached)}
+            messages.append((summary, "\n".join(lines), sender, supervisors))
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    return marked

@@ -1,0 +1,71 @@
+"""In Debian's chromium: a business files a bug with a screenshot, a support agent answers, the business reads it."""
+
+import pytest
+
+from conftest import browser_sign_in
+from staffroom.staff.tests.factories import PASSWORD
+from staffroom.support.models import SupportPlan, Ticket
+
+pytestmark = pytest.mark.browser
+
+
+def sign_out(page):
+    page.context.clear_cookies()
+
+
+def test_a_business_files_a_bug_and_an_agent_answers(browser_page, owner, operator, agent, support_calendar, tmp_path):
+    from staffroom.support import services
+
+    services.support_account_set(operator=operator, business=owner.business, plan=SupportPlan.FREE)
+    page = browser_page
+    browser_sign_in(page, owner)
+    page.goto("/support/")
+    assert "Free" in page.locator(".support-plan").inner_text()
+    page.click("text=New ticket")
+    page.select_option("#id_ticket_type", "consultation")
+    page.fill("#id_subject", "How do I export?")
+    page.fill("#id_description", "Question")
+    page.click("main button[type=submit]")
+    assert "Paid plan" in page.locator(".field-error").first.inner_text()
+
+    screenshot = tmp_path / "what-i-see.txt"
+    screenshot.write_text("The calendar is empty since 09:00")
+    page.select_option("#id_ticket_type", "bug")
+    page.select_option("#id_priority", "high")
+    page.fill("#id_subject", "Calendar is empty")
+    page.fill("#id_description", "Since this morning the calendar shows nothing.")
+    page.set_input_files("#id_attachments", str(screenshot))
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/support/1/")
+    assert page.locator("h1").inner_text() == "#1 Calendar is empty"
+    assert page.locator("a.attachment").inner_text() == "what-i-see.txt"
+    sign_out(page)
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", agent.person.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto("/support-desk/?queue=unassigned")
+    page.click("text=#1 Calendar is empty")
+    page.fill("#id_body", "Only the staff can see this note")
+    page.check("#id_is_internal")
+    page.click("form.reply button[type=submit]")
+    page.fill("#id_body", "Fixed: please reload the page.")
+    page.click("form.reply button[type=submit]")
+    page.wait_for_selector("text=Fixed: please reload the page.")
+    page.select_option("select[name=status]", "resolved")
+    page.click("text=Set status")
+    page.wait_for_selector(".badge.status[data-status=resolved]")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="var/screenshot-support-console.png", full_page=True)
+    sign_out(page)
+
+    browser_sign_in(page, owner)
+    page.goto("/support/1/")
+    conversation = page.locator(".conversation").inner_text()
+    assert "Fixed: please reload the page." in conversation
+    assert "Only the staff can see this note" not in page.content()
+    assert page.locator(".badge.status").inner_text() == "Resolved"
+    ticket = Ticket.objects.for_business(owner.business).get(number=1)
+    assert ticket.sla_met_at is not None and ticket.assignee == agent
