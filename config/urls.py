@@ -13,6 +13,7 @@ admin.site.site_title = "Staffroom operator console"
 
 urlpatterns = [
     path("operator/", admin.site.urls),
+    path("", include("staffroom.security.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", permission_required(PUBLIC)(set_language), name="set_language"),

@@ -12,3 +12,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MFA_ENCRYPTION_KEY = "test-only-mfa-key"
+REQUEST_HISTORY_BATCH_SIZE = 1

@@ -83,3 +83,13 @@ def security_event_record(
         head.last_hash = digest
         head.save(update_fields=["last_sequence", "last_hash"])
     return event
+
+
+def security_log_read_record(*, actor, filters: dict, exported: bool = False) -> SecurityEvent:
+    """Reading (or exporting) the log is itself an event (SECURITY.md 24)."""
+    return security_event_record(
+        event_type="security_log.exported" if exported else "security_log.viewed",
+        actor=actor,
+        target_label="security log",
+        after={key: value for key, value in filters.items() if value is not None},
+    )
