@@ -45,6 +45,10 @@ class SecurityMiddleware:
     def _guard(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            session = getattr(request, "session", None)
+            if session is not None and "_auth_user_id" in session:
+                # The backend refused the session's person (blocked, deactivated): drop the dead session.
+                session.flush()
             return None
         record = access.session_track(request, person=user)
         if record is None or access.session_is_idle(record):
