@@ -10,12 +10,18 @@ def _record(event_type: str, user, authenticator) -> None:
         record_for_person(person=user, event_type=event_type, as_actor=True, after={"factor": authenticator.type})
 
 
+# Recovery codes come and go with the authenticator app: one action, one event (the app's).
+COMPANION_TYPES = {"recovery_codes"}
+
+
 def authenticator_added(sender, request=None, user=None, authenticator=None, **kwargs):
-    _record("two_factor.added", user, authenticator)
+    if authenticator.type not in COMPANION_TYPES:
+        _record("two_factor.added", user, authenticator)
 
 
 def authenticator_removed(sender, request=None, user=None, authenticator=None, **kwargs):
-    _record("two_factor.removed", user, authenticator)
+    if authenticator.type not in COMPANION_TYPES:
+        _record("two_factor.removed", user, authenticator)
 
 
 def authenticator_reset(sender, request=None, user=None, authenticator=None, **kwargs):

@@ -30,7 +30,7 @@ def totp_code(secret: str, at: float | None = None) -> str:
 
 
 def new_browser(**extra) -> Client:
-    return Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=BROWSER, **extra)
+    return Client(**{"HTTP_HOST": "127.0.0.1", "HTTP_USER_AGENT": BROWSER, **extra})
 
 
 def password_step(client: Client, employee, password: str = PASSWORD):
