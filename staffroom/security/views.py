@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.decorators import login_stage_required
 from allauth.mfa.models import Authenticator
 from django import forms
@@ -245,6 +246,7 @@ def export_rows(business, filters):
 
 
 @permission_required(Perm.SECURITY_EXPORT_LOG)
+@reauthentication_required
 @require_GET
 def event_export(request):
     form = EventFilterForm(request.GET or None, business=request.business)
@@ -320,6 +322,7 @@ def employee_security(request, employee_id):
 
 
 @permission_required(Perm.SECURITY_MANAGE_SESSIONS)
+@reauthentication_required
 @require_POST
 def employee_sessions_end(request, employee_id):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
@@ -333,6 +336,7 @@ def employee_sessions_end(request, employee_id):
 
 
 @permission_required(Perm.EMPLOYEES_BLOCK)
+@reauthentication_required
 @require_POST
 def employee_unlock(request, employee_id):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
@@ -356,6 +360,7 @@ def employee_index(request):
 
 
 @permission_required(Perm.SECURITY_MANAGE_POLICY)
+@reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def policy(request):
     roles = list(Role.objects.for_business(request.business).order_by("name"))

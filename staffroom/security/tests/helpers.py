@@ -39,3 +39,10 @@ def password_step(client: Client, employee, password: str = PASSWORD):
 
 def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
+
+
+def reauthenticated(client: Client, password: str = PASSWORD) -> Client:
+    """SECURITY.md 10: exports, policy and other people's sessions need a fresh password (or second factor)."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content[:500]
+    return client

@@ -18,7 +18,7 @@ from staffroom.security.models import (
 from staffroom.staff.services import employee_block
 from staffroom.staff.tests.factories import PASSWORD
 
-from .helpers import enrol_totp, is_signed_in, new_browser, password_step, totp_code
+from .helpers import enrol_totp, is_signed_in, new_browser, password_step, reauthenticated, totp_code
 
 VERIFY = "/accounts/verify/"
 POLL = "/accounts/verify/approval/"
@@ -146,7 +146,10 @@ def test_a_role_under_the_policy_must_enrol_and_can_do_nothing_else(owner, admin
 def test_the_owner_sets_the_policy_and_the_change_is_logged(owner, administrator, client_for):
     client = client_for(owner)
     assert client.get("/security/policy/").status_code == 200
-    client.post("/security/policy/", {"roles": [administrator.role_id]})
+    refused = client.post("/security/policy/", {"roles": [administrator.role_id]})
+    assert refused["Location"].startswith("/accounts/reauthenticate/")
+    assert not TwoFactorRequirement.objects.for_business(owner.business).exists()
+    reauthenticated(client).post("/security/policy/", {"roles": [administrator.role_id]})
     assert TwoFactorRequirement.objects.for_business(owner.business).get().role == administrator.role
     event = SecurityEvent.objects.for_business(owner.business).get(event_type="security.two_factor_policy_changed")
     assert event.after == {"roles": [administrator.role.name]} and event.actor == owner
@@ -177,7 +180,7 @@ def test_an_owner_ends_anyones_sessions_and_others_cannot(owner, administrator, 
     url = f"/security/employees/{administrator.pk}/end-sessions/"
     assert client_for(manager).post(url).status_code == 403
     assert victim.get("/employees/").status_code == 200
-    assert client_for(owner).post(url).status_code == 302
+    assert reauthenticated(client_for(owner)).post(url).status_code == 302
     assert victim.get("/employees/").status_code == 302
 
 

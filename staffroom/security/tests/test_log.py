@@ -15,7 +15,7 @@ from staffroom.security.services import security_event_record
 from staffroom.staff.services import employee_block, employee_create, employee_unblock, employee_update
 from staffroom.staff.tests.factories import PASSWORD, role_of
 
-from .helpers import new_browser, password_step
+from .helpers import new_browser, password_step, reauthenticated
 
 
 def business_events(business):
@@ -107,7 +107,7 @@ def test_a_user_agent_with_cr_lf_and_script_is_stored_as_data_and_rendered_inert
     page = client_for(owner).get(f"/security/events/{event.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    export = client_for(owner).get("/security/export.csv")
+    export = reauthenticated(client_for(owner)).get("/security/export.csv")
     body = b"".join(export.streaming_content).decode()
     assert "\r\nX-Injected" not in body and "\nX-Injected" not in body
 
@@ -127,6 +127,8 @@ def test_the_log_needs_its_permission_and_shows_only_this_business(owner, admini
 def test_reading_and_exporting_the_log_are_events(owner, client_for):
     client = client_for(owner)
     client.get("/security/?event_type=employee.")
+    assert client.get("/security/export.csv")["Location"].startswith("/accounts/reauthenticate/")
+    reauthenticated(client)
     viewed = business_events(owner.business).get(event_type="security_log.viewed")
     assert viewed.after == {"event_type": "employee."} and viewed.actor == owner
     response = client.get("/security/export.csv")
