@@ -55,9 +55,12 @@ def security_event_record(
     if business is None and actor is not None:
         business = actor.business
     chain_key = str(business.pk) if business is not None else "platform"
-    with transaction.atomic():
-        head, _ = ChainHead.objects.get_or_create(chain_key=chain_key)
-        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+    # No savepoint: an error here must abort the caller's whole transaction anyway (event and action are one).
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(chain_key=chain_key).first()
+        if head is None:
+            ChainHead.objects.get_or_create(chain_key=chain_key)
+            head = ChainHead.objects.select_for_update().get(chain_key=chain_key)
         fields: dict[str, Any] = {
             "chain_key": chain_key,
             "sequence": head.last_sequence + 1,
