@@ -359,6 +359,20 @@ def employee_index(request):
 # --- the 2FA policy ------------------------------------------------------------------------------------------------
 
 
+# Roles holding any of these are suggested for the policy: they can take data or money out.
+SENSITIVE_RIGHTS = frozenset(
+    {
+        Perm.CLIENTS_EXPORT,
+        Perm.ORDERS_EXPORT,
+        Perm.REPORTS_EXPORT,
+        Perm.SECURITY_EXPORT_LOG,
+        Perm.PAYMENTS_PROCESS,
+        Perm.PAYMENTS_REFUND,
+        Perm.BILLING_MANAGE,
+    }
+)
+
+
 @permission_required(Perm.SECURITY_MANAGE_POLICY)
 @reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
@@ -375,5 +389,5 @@ def policy(request):
             messages.success(request, _("Two-step sign-in policy saved."))
             return redirect("security:policy")
     required = authentication.required_role_ids(request.business)
-    rows = [(role, role.pk in required) for role in roles]
+    rows = [(role, role.pk in required, bool(role.effective_permissions & SENSITIVE_RIGHTS)) for role in roles]
     return render(request, "security/policy.html", {"rows": rows})

@@ -227,3 +227,31 @@ def test_password_never_reaches_an_event(administrator):
     password_step(new_browser(), administrator)
     dump = repr(list(SecurityEvent.objects.unscoped().values()))
     assert "Sup3r-secret-typo" not in dump and PASSWORD not in dump
+
+
+def test_an_idle_session_ends_server_side(administrator):
+    with time_machine.travel(T0, tick=False) as clock:
+        client = new_browser()
+        password_step(client, administrator)
+        assert client.get("/employees/").status_code == 200
+        clock.shift(dt.timedelta(hours=1, minutes=50))
+        assert client.get("/employees/").status_code == 200
+        clock.shift(dt.timedelta(hours=2, minutes=2))
+        response = client.get("/employees/")
+        assert response.status_code == 302 and not is_signed_in(client)
+
+
+def test_no_password_or_code_reaches_the_application_log(administrator, caplog, send_code):
+    import logging
+
+    secret = enrol_totp(administrator.person)
+    caplog.set_level(logging.DEBUG)
+    client = new_browser()
+    password_step(client, administrator, password="Typo-secret-77")
+    password_step(client, administrator)
+    emailed = send_code(client, administrator)
+    code = totp_code(secret)
+    client.post(VERIFY, {"action": "code", "code": code})
+    text = caplog.text + repr(list(SecurityEvent.objects.unscoped().values()))
+    for secret_value in (PASSWORD, "Typo-secret-77", emailed, code, secret, client.cookies["sessionid"].value):
+        assert secret_value not in text
