@@ -90,10 +90,14 @@ def _challenge_employee(data: dict) -> Employee:
     return employee
 
 
-def _token_for(request, employee: Employee, name: str) -> Status:
+def _token_for(request, employee: Employee, name: str, attempt_id: str | None = None) -> Status:
     if authentication.enrolment_required(employee):
         raise PermissionDenied(_("Your role requires two-step sign-in: set it up in the web app first."))
     with transaction.atomic():
+        if attempt_id is not None and not authentication.attempt_complete(
+            person=employee.person, attempt_id=attempt_id
+        ):
+            raise SignInFailed(_("This sign-in was completed already; start again."))
         token, plain = api_token_create(actor=employee, name=name)
         authentication.sign_in_completed(person=employee.person)
         services.security_event_record(
@@ -139,7 +143,7 @@ def sign_in_verify(request, payload: VerifyIn):
     )
     if outcome != "ok":
         raise SignInFailed(_("That code is not correct, or there were too many attempts."))
-    return _token_for(request, employee, data["n"])
+    return _token_for(request, employee, data["n"], data["a"])
 
 
 @router.post("/auth/sign-in/email-code", response={204: None}, auth=None)
@@ -171,7 +175,7 @@ def sign_in_approval_complete(request, payload: ChallengeIn):
         return Status(202, {"state": state})
     if state != "approved":
         raise SignInFailed(_("The request was refused or has expired."))
-    return _token_for(request, employee, data["n"])
+    return _token_for(request, employee, data["n"], data["a"])
 
 
 # --- the security log ---------------------------------------------------------------------------------------------

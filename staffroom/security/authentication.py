@@ -275,6 +275,20 @@ def second_factor_verify(*, person, attempt_id: str, method: str, code: str) -> 
     return outcome
 
 
+def attempt_complete(*, person, attempt_id: str) -> bool:
+    """Mark a sign-in attempt as completed; False when it was completed before (a replayed challenge)."""
+    from django.db import IntegrityError
+
+    from .models import CompletedSignInAttempt
+
+    try:
+        with transaction.atomic():
+            CompletedSignInAttempt.objects.create(person=person, attempt_id=attempt_id)
+    except IntegrityError:
+        return False
+    return True
+
+
 def code_method(code: str) -> str:
     """A six-digit code is from the authenticator app; anything longer is a recovery code."""
     cleaned = (code or "").strip().replace(" ", "")

@@ -139,6 +139,17 @@ class EmailSignInCode(models.Model):
         return f"e-mail code of {self.person_id}"
 
 
+class CompletedSignInAttempt(models.Model):
+    """A sign-in attempt whose second factor was passed: its challenge cannot be used again."""
+
+    attempt_id = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"completed attempt of {self.person_id}"
+
+
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("waiting")
     APPROVED = "approved", _("approved")

@@ -147,3 +147,21 @@ def test_policy_with_a_foreign_role_changes_nothing(owner, outsider, api_for):
     fingerprint = database_fingerprint()
     fingerprint.pop("identity.apitoken"), before.pop("identity.apitoken")
     assert fingerprint == before
+
+
+def test_a_completed_challenge_cannot_mint_a_second_token(administrator):
+    import datetime as dt
+
+    import time_machine
+
+    secret = enrol_totp(administrator.person)
+    client = mobile()
+    t0 = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
+    with time_machine.travel(t0, tick=False) as clock:
+        challenge = post(client, "/api/v1/auth/sign-in", {"email": administrator.person.email, "password": PASSWORD})
+        challenge = challenge.json()["challenge"]
+        first = {"challenge": challenge, "method": "totp", "code": totp_code(secret)}
+        assert post(client, "/api/v1/auth/sign-in/verify", first).status_code == 201
+        clock.shift(dt.timedelta(seconds=30))
+        second = {"challenge": challenge, "method": "totp", "code": totp_code(secret, (t0.timestamp() + 30))}
+        assert post(client, "/api/v1/auth/sign-in/verify", second).status_code == 401
