@@ -47,11 +47,26 @@ def events_filtered(business, filters: EventFilters):
         )
     if filters.branch_id:
         queryset = queryset.filter(branch_id=filters.branch_id)
+    # A period becomes a range of sequence numbers (events are numbered in time order under the chain lock),
+    # so every filter walks the (business, …, sequence) indexes newest first and stops after one page.
     if filters.date_from:
-        queryset = queryset.filter(occurred_at__gte=_local_midnight(business, filters.date_from))
+        first = _first_sequence_at_or_after(business, _local_midnight(business, filters.date_from))
+        queryset = queryset.filter(sequence__gte=first) if first is not None else queryset.none()
     if filters.date_to:
-        queryset = queryset.filter(occurred_at__lt=_local_midnight(business, filters.date_to + dt.timedelta(days=1)))
+        end = _first_sequence_at_or_after(business, _local_midnight(business, filters.date_to + dt.timedelta(days=1)))
+        if end is not None:
+            queryset = queryset.filter(sequence__lt=end)
     return queryset.order_by("-sequence")
+
+
+def _first_sequence_at_or_after(business, moment: dt.datetime) -> int | None:
+    return (
+        SecurityEvent.objects.for_business(business)
+        .filter(occurred_at__gte=moment)
+        .order_by("occurred_at")
+        .values_list("sequence", flat=True)
+        .first()
+    )
 
 
 def events_page(business, filters: EventFilters, *, before_sequence: int | None = None, size: int = PAGE_SIZE):

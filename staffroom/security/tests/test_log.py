@@ -313,3 +313,22 @@ def test_request_history_keeps_no_query_strings_or_secrets(administrator, client
     client_for(administrator).get("/employees/?token=sr_secret_value")
     paths = list(RequestRecord.objects.for_business(administrator.business).values_list("path", flat=True))
     assert all("sr_secret_value" not in path for path in paths)
+
+
+def test_period_filter_uses_business_local_dates(owner, client_for):
+    import datetime as dt
+
+    import time_machine
+
+    for moment, name in [
+        (dt.datetime(2026, 3, 1, 20, 59, tzinfo=dt.UTC), "test.before"),  # 23:59 on 1 March in Moscow
+        (dt.datetime(2026, 3, 1, 21, 0, tzinfo=dt.UTC), "test.inside"),  # 00:00 on 2 March in Moscow
+        (dt.datetime(2026, 3, 2, 20, 59, tzinfo=dt.UTC), "test.inside"),
+        (dt.datetime(2026, 3, 2, 21, 0, tzinfo=dt.UTC), "test.after"),
+    ]:
+        with time_machine.travel(moment, tick=False):
+            security_event_record(event_type=name, actor=owner)
+    page = client_for(owner).get("/security/?date_from=2026-03-02&date_to=2026-03-02")
+    assert [event.event_type for event in page.context["events"]] == ["test.inside", "test.inside"]
+    empty = client_for(owner).get("/security/?date_from=2030-01-01")
+    assert list(empty.context["events"]) == []
