@@ -30,8 +30,11 @@ def session_key_digest(session_key: str) -> str:
     return _digest(f"session:{session_key}")
 
 
-def session_track(request, *, person) -> SignedInSession | None:
-    """The record of this request's session (created on first sight); None once the session was ended."""
+def session_track(request, *, person, touch: bool = True) -> SignedInSession | None:
+    """The record of this request's session (created on first sight); None once the session was ended.
+
+    `touch=False` (background polling) leaves "last seen" alone, so an open tab does not defeat the idle timeout.
+    """
     session_key = request.session.session_key
     if not session_key:
         request.session.save()
@@ -56,6 +59,8 @@ def session_track(request, *, person) -> SignedInSession | None:
     if record.ended_at is not None or record.person_id != person.pk:
         return None
     business_id = getattr(getattr(request, "business", None), "pk", None)
+    if not touch:
+        return record
     if now - record.last_seen_at >= LAST_SEEN_PRECISION or (business_id and business_id != record.business_id):
         SignedInSession.objects.filter(pk=record.pk).update(
             last_seen_at=now, ip_address=client_ip(request), business_id=business_id or record.business_id

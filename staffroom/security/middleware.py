@@ -6,8 +6,9 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from staffroom.core.context import client_ip
@@ -50,7 +51,7 @@ class SecurityMiddleware:
                 # The backend refused the session's person (blocked, deactivated): drop the dead session.
                 session.flush()
             return None
-        record = access.session_track(request, person=user)
+        record = access.session_track(request, person=user, touch=not request.path.startswith(QUIET_PREFIXES))
         if record is None or access.session_is_idle(record):
             if record is not None:
                 access._end(type(record).objects.filter(pk=record.pk), "idle")
@@ -58,6 +59,11 @@ class SecurityMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Authentication required.", "errors": {}}, status=401)
             messages.info(request, _("Your session has ended. Sign in again."))
+            if request.headers.get("HX-Request"):
+                # A polled fragment must not swap the sign-in page into itself: send the whole page there.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("account_login")
+                return response
             return redirect("account_login")
         employee = getattr(request, "employee", None)
         exempt = request.path.startswith(ENROLMENT_PATHS + QUIET_PREFIXES)

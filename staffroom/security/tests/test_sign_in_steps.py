@@ -255,3 +255,17 @@ def test_no_password_or_code_reaches_the_application_log(administrator, caplog, 
     text = caplog.text + repr(list(SecurityEvent.objects.unscoped().values()))
     for secret_value in (PASSWORD, "Typo-secret-77", emailed, code, secret, client.cookies["sessionid"].value):
         assert secret_value not in text
+
+
+def test_background_polling_does_not_keep_an_idle_session_alive(administrator):
+    with time_machine.travel(T0, tick=False) as clock:
+        client = new_browser()
+        password_step(client, administrator)
+        client.get("/employees/")
+        for _ in range(24):
+            clock.shift(dt.timedelta(minutes=5))
+            assert client.get("/security/approvals/", HTTP_HX_REQUEST="true").status_code == 200
+        clock.shift(dt.timedelta(minutes=5))
+        ended = client.get("/security/approvals/", HTTP_HX_REQUEST="true")
+        assert ended.status_code == 204 and ended["HX-Redirect"] == "/accounts/login/"
+        assert client.get("/employees/").status_code == 302 and not is_signed_in(client)
