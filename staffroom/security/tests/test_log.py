@@ -94,8 +94,12 @@ def test_two_factor_added_and_removed_in_allauth_views_are_logged_and_mailed(
     from django.core import mail
 
     assert any(administrator.person.email in message.to for message in mail.outbox)
-    response = client.post("/accounts/2fa/totp/deactivate/")
+    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200  # within the re-authentication window
+    sent_before = len(mail.outbox)
+    client.post("/accounts/2fa/totp/deactivate/")
     assert events.filter(event_type="two_factor.removed").count() == 1
+    assert len(mail.outbox) == sent_before + 1  # "a factor was removed" notice
+    assert mail.outbox[-1].to == [administrator.person.email]
 
 
 def test_a_user_agent_with_cr_lf_and_script_is_stored_as_data_and_rendered_inert(owner, administrator, client_for):
@@ -332,3 +336,20 @@ def test_period_filter_uses_business_local_dates(owner, client_for):
     assert [event.event_type for event in page.context["events"]] == ["test.inside", "test.inside"]
     empty = client_for(owner).get("/security/?date_from=2030-01-01")
     assert list(empty.context["events"]) == []
+
+
+def test_recovery_codes_need_a_fresh_re_authentication(administrator):
+    import datetime as dt
+
+    import time_machine
+
+    from .helpers import enrol_totp, totp_code
+
+    secret = enrol_totp(administrator.person)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=True) as clock:
+        client = new_browser()
+        password_step(client, administrator)
+        client.post("/accounts/verify/", {"action": "code", "code": totp_code(secret)})
+        clock.shift(dt.timedelta(minutes=10))
+        response = client.get("/accounts/2fa/recovery-codes/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
