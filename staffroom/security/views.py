@@ -302,6 +302,7 @@ def sessions_end_others(request):
 @require_GET
 def employee_security(request, employee_id):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
+    history.request_history_flush()  # this process's queued records first, so the page is current
     queryset = history.request_history_of(request.business, employee)
     before = request.GET.get("before", "")
     if before.isdigit():
