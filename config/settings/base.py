@@ -193,7 +193,9 @@ LOGGING = {
 
 # Security (SECURITY.md): allauth MFA with our adapter (secrets encrypted with MFA_ENCRYPTION_KEY) and our stage.
 MFA_ADAPTER = "staffroom.identity.adapters.StaffroomMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys need HTTPS; only a development server on plain http may skip the origin check.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_TOTP_TOLERANCE = 1
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True

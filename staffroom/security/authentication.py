@@ -169,7 +169,27 @@ def totp_authenticator(person) -> Authenticator | None:
 
 
 def has_second_factor(person) -> bool:
-    return totp_authenticator(person) is not None
+    """An authenticator app or a passkey / security key (recovery codes only back them up)."""
+    return Authenticator.objects.filter(
+        user=person, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def has_passkey(person) -> bool:
+    return Authenticator.objects.filter(user=person, type=Authenticator.Type.WEBAUTHN).exists()
+
+
+def _check_passkey(person, credential: str) -> bool:
+    import json
+
+    from allauth.mfa.webauthn.internal.auth import complete_authentication
+    from django.core.exceptions import ValidationError
+
+    try:
+        complete_authentication(person, json.loads(credential))
+    except (ValidationError, ValueError, TypeError, KeyError):
+        return False
+    return True
 
 
 def _check_totp(person, code: str, guard: SignInGuard) -> bool:
@@ -254,7 +274,7 @@ def _check_email_code(person, attempt_id: str, code: str) -> bool:
     return True
 
 
-SECOND_FACTOR_METHODS = ("totp", "recovery_code", "email_code")
+SECOND_FACTOR_METHODS = ("totp", "recovery_code", "email_code", "passkey")
 
 
 def second_factor_verify(*, person, attempt_id: str, method: str, code: str) -> str:
@@ -267,6 +287,8 @@ def second_factor_verify(*, person, attempt_id: str, method: str, code: str) -> 
             return _check_totp(person, code, guard)
         if method == "recovery_code":
             return _check_recovery_code(person, code)
+        if method == "passkey":
+            return _check_passkey(person, code)
         return _check_email_code(person, attempt_id, code)
 
     outcome = guarded_attempt(person=person, step=method, check=check, completes_sign_in=True)

@@ -33,7 +33,13 @@ from .models import SecurityEvent
 
 def _stage_context(request, stage, **extra):
     person = stage.login.user
+    passkey_options = None
+    if authentication.has_passkey(person):
+        from allauth.mfa.webauthn.internal.auth import begin_authentication
+
+        passkey_options = begin_authentication(person)
     return {
+        "passkey_options": passkey_options,
         "has_totp": authentication.has_second_factor(person),
         "can_push": authentication.approval_available(person),
         "approval": request.session.get("staffroom_approval_number"),
@@ -63,6 +69,16 @@ def sign_in_verify(request):
             if action == "send_email":
                 authentication.email_code_send(person=person, attempt_id=stage.attempt_id)
                 notice = _("We sent a code to your e-mail address. It works for 10 minutes.")
+            elif action == "passkey":
+                outcome = authentication.second_factor_verify(
+                    person=person,
+                    attempt_id=stage.attempt_id,
+                    method="passkey",
+                    code=request.POST.get("credential", "")[:20000],
+                )
+                if outcome == "ok":
+                    return stage.exit()
+                error = _ERRORS[outcome]
             elif action == "push":
                 approval = authentication.approval_request(person=person, attempt_id=stage.attempt_id)
                 request.session["staffroom_approval_number"] = approval.correct_number
