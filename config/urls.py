@@ -1,5 +1,6 @@
 """URL map: business UI, sign-in (allauth), the REST API and the operator console."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
@@ -8,6 +9,8 @@ from staffroom.staff.permissions import PUBLIC, permission_required
 
 from .api import api
 
+# The operator console signs in through allauth like everyone else (failure budget, second factor).
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Staffroom operator console"
 admin.site.site_title = "Staffroom operator console"
 

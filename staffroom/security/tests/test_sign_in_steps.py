@@ -269,3 +269,13 @@ def test_background_polling_does_not_keep_an_idle_session_alive(administrator):
         ended = client.get("/security/approvals/", HTTP_HX_REQUEST="true")
         assert ended.status_code == 204 and ended["HX-Redirect"] == "/accounts/login/"
         assert client.get("/employees/").status_code == 302 and not is_signed_in(client)
+
+
+def test_the_operator_console_signs_in_through_the_same_steps(db):
+    from django.contrib.auth import get_user_model
+
+    operator = get_user_model().objects.create_user(email="operator@example.test", password=PASSWORD, is_staff=True)
+    client = new_browser()
+    response = client.post("/operator/login/", {"username": operator.email, "password": PASSWORD})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not is_signed_in(client)
