@@ -222,7 +222,12 @@ def event_list(request):
 @require_GET
 def event_detail(request, event_id):
     event = get_for_business_or_404(SecurityEvent, request.business, pk=event_id)
-    return render(request, "security/event_detail.html", {"event": event})
+    before, after = event.before or {}, event.after or {}
+    changes = [
+        (key, before.get(key), after.get(key), before.get(key) != after.get(key))
+        for key in sorted(set(before) | set(after))
+    ]
+    return render(request, "security/event_detail.html", {"event": event, "changes": changes})
 
 
 def _csv_safe(value) -> str:
