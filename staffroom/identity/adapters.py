@@ -41,7 +41,18 @@ class StaffroomAccountAdapter(DefaultAccountAdapter):
         email = (credentials.get("email") or credentials.get("username") or "").strip()
         person = get_user_model().objects.filter(email__iexact=email).first() if email else None
         if person is None:
-            return self._authenticate_unguarded(request, **credentials)
+            from django.db import transaction
+
+            from staffroom.security.services import security_event_record
+
+            user = self._authenticate_unguarded(request, **credentials)
+            if user is None:
+                # No account: logged on the platform chain with the IP only (the typed login may be a password).
+                with transaction.atomic():
+                    security_event_record(
+                        event_type="sign_in.failed", outcome="failure", after={"step": "password", "account": "unknown"}
+                    )
+            return user
         found = []
 
         def check(_guard) -> bool:

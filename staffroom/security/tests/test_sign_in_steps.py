@@ -279,3 +279,12 @@ def test_the_operator_console_signs_in_through_the_same_steps(db):
     response = client.post("/operator/login/", {"username": operator.email, "password": PASSWORD})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not is_signed_in(client)
+
+
+def test_a_sign_in_for_no_account_is_logged_on_the_platform_chain_without_the_login(db):
+    new_browser(REMOTE_ADDR="198.51.100.7").post(
+        "/accounts/login/", {"login": "maybe-a-password@example.test", "password": "x" * 12}
+    )
+    event = SecurityEvent.objects.unscoped().get(chain_key="platform", event_type="sign_in.failed")
+    assert event.ip_address == "198.51.100.7" and event.business_id is None
+    assert "maybe-a-password" not in repr(SecurityEvent.objects.unscoped().filter(pk=event.pk).values()[0])
