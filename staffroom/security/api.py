@@ -18,7 +18,7 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, api_permission
 from staffroom.tenancy.middleware import active_memberships
 
-from . import access, authentication, selectors, services
+from . import access, authentication, history, selectors, services
 from .views import _Echo, export_rows
 
 router = Router(tags=["security"])
@@ -285,6 +285,41 @@ def employee_sessions_end(request, employee_id: int):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
     count = access.sessions_end_for_employee(actor=request.employee, employee=employee)
     return {"state": f"{count} ended"}
+
+
+@router.post("/security/employees/{employee_id}/unlock", response={204: None})
+@api_permission(Perm.EMPLOYEES_BLOCK)
+def employee_unlock(request, employee_id: int):
+    employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
+    authentication.sign_in_unlock(actor=request.employee, employee=employee)
+    return Status(204, None)
+
+
+class RequestRecordOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    method: str
+    path: str
+    status: int
+    ip_address: str | None
+    duration_ms: int
+
+
+class RequestPageOut(Schema):
+    items: list[RequestRecordOut]
+    next_before: int | None = None
+
+
+@router.get("/security/employees/{employee_id}/requests", response=RequestPageOut)
+@api_permission(Perm.SECURITY_VIEW_REQUEST_HISTORY)
+def employee_requests(request, employee_id: int, before: int | None = None):
+    employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
+    history.request_history_flush()
+    queryset = history.request_history_of(request.business, employee).order_by("-id")
+    if before:
+        queryset = queryset.filter(id__lt=before)
+    rows = list(queryset[:101])
+    return {"items": rows[:100], "next_before": rows[99].pk if len(rows) > 100 else None}
 
 
 # --- push approvals for the caller's own sign-ins ------------------------------------------------------------------

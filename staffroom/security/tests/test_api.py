@@ -165,3 +165,15 @@ def test_a_completed_challenge_cannot_mint_a_second_token(administrator):
         clock.shift(dt.timedelta(seconds=30))
         second = {"challenge": challenge, "method": "totp", "code": totp_code(secret, (t0.timestamp() + 30))}
         assert post(client, "/api/v1/auth/sign-in/verify", second).status_code == 401
+
+
+def test_api_request_history_and_unlock(owner, administrator, api_for, client_for):
+    client_for(administrator).get("/employees/")
+    owner_api = api_for(owner)
+    page = owner_api.get(f"/api/v1/security/employees/{administrator.pk}/requests")
+    assert page.status_code == 200 and page.json()["items"][0]["path"] == "/employees/"
+    assert api_for(administrator).get(f"/api/v1/security/employees/{owner.pk}/requests").status_code == 403
+    SignInGuard.objects.create(person=administrator.person, consecutive_failures=50)
+    assert api_for(administrator).post(f"/api/v1/security/employees/{owner.pk}/unlock").status_code == 403
+    assert owner_api.post(f"/api/v1/security/employees/{administrator.pk}/unlock").status_code == 204
+    assert SignInGuard.objects.get(person=administrator.person).consecutive_failures == 0
