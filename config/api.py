@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.security.api import router as security_router
 from staffroom.staff.api import router as staff_router
 from staffroom.support.api import agent_router as support_agent_router
 from staffroom.support.api import router as support_router
@@ -25,3 +26,4 @@ api.add_router("/", staff_router)
 api.add_router("/", identity_router)
 api.add_router("/", support_router)
 api.add_router("/", support_agent_router)
+api.add_router("/", security_router)

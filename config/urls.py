@@ -1,5 +1,6 @@
 """URL map: business UI, sign-in (allauth), the REST API and the operator console."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +10,14 @@ from staffroom.staff.permissions import PUBLIC, permission_required
 
 from .api import api
 
+# The operator console signs in through allauth like everyone else (failure budget, second factor).
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Staffroom operator console")
 admin.site.site_title = _("Staffroom operator console")
 
 urlpatterns = [
     path("operator/", admin.site.urls),
+    path("", include("staffroom.security.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", permission_required(PUBLIC)(set_language), name="set_language"),

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "staffroom.core.middleware.RequestContextMiddleware",
     "staffroom.tenancy.middleware.CurrentBusinessMiddleware",
+    "staffroom.security.middleware.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -195,3 +196,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Security (SECURITY.md): allauth MFA with our adapter (secrets encrypted with MFA_ENCRYPTION_KEY) and our stage.
+MFA_ADAPTER = "staffroom.identity.adapters.StaffroomMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys need HTTPS; only a development server on plain http may skip the origin check.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+MFA_TOTP_TOLERANCE = 1
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT_SECONDS", 300)
+SIGN_IN_FAILURE_HARD_CAP = env_int("SIGN_IN_FAILURE_HARD_CAP", 50)
+SIGN_IN_EMAIL_CODE_SECONDS = 600
+SIGN_IN_APPROVAL_SECONDS = 600
+REQUEST_HISTORY_RETENTION_DAYS = env_int("REQUEST_HISTORY_RETENTION_DAYS", 90)
+REQUEST_HISTORY_BATCH_SIZE = env_int("REQUEST_HISTORY_BATCH_SIZE", 50)

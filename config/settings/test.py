@@ -12,3 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MFA_ENCRYPTION_KEY = "test-only-mfa-key"
+REQUEST_HISTORY_BATCH_SIZE = 1
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live test server speaks plain http

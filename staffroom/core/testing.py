@@ -9,7 +9,13 @@ from django.apps import apps
 from .models import BusinessScopedQuerySet
 
 # Rows that a refused request may legitimately touch: the audit trail of the refusal and token bookkeeping.
-FINGERPRINT_EXCLUDED = {"security.securityevent", "security.chainhead"}
+FINGERPRINT_EXCLUDED = {
+    "security.securityevent",
+    "security.chainhead",
+    # bookkeeping of the request itself: request history, the session's last-seen record
+    "security.requestrecord",
+    "security.signedinsession",
+}
 VOLATILE_FIELDS = {"last_used_at", "last_login", "last_seen_at", "updated_at"}
 
 

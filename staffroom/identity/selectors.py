@@ -26,6 +26,11 @@ def employee_for_api_token(plain: str):
         return None
     if employee.person_id is None or not employee.person.is_active:
         return None
+    from staffroom.security.authentication import enrolment_required
+
+    if enrolment_required(employee):
+        # Under the role's 2FA policy with no second factor yet: nothing but enrolment, which the API does not do.
+        return None
     ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=timezone.now())
     return employee
 

@@ -55,9 +55,12 @@ def security_event_record(
     if business is None and actor is not None:
         business = actor.business
     chain_key = str(business.pk) if business is not None else "platform"
-    with transaction.atomic():
-        head, _ = ChainHead.objects.get_or_create(chain_key=chain_key)
-        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+    # No savepoint: an error here must abort the caller's whole transaction anyway (event and action are one).
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(chain_key=chain_key).first()
+        if head is None:
+            ChainHead.objects.get_or_create(chain_key=chain_key)
+            head = ChainHead.objects.select_for_update().get(chain_key=chain_key)
         fields: dict[str, Any] = {
             "chain_key": chain_key,
             "sequence": head.last_sequence + 1,
@@ -83,3 +86,13 @@ def security_event_record(
         head.last_hash = digest
         head.save(update_fields=["last_sequence", "last_hash"])
     return event
+
+
+def security_log_read_record(*, actor, filters: dict, exported: bool = False) -> SecurityEvent:
+    """Reading (or exporting) the log is itself an event (SECURITY.md 24)."""
+    return security_event_record(
+        event_type="security_log.exported" if exported else "security_log.viewed",
+        actor=actor,
+        target_label="security log",
+        after={key: value for key, value in filters.items() if value is not None},
+    )

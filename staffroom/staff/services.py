@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
 from staffroom.identity.services import api_tokens_revoke_all
+from staffroom.security.access import employee_access_revoke
 from staffroom.security.services import security_event_record
 from staffroom.tenancy.models import Branch, Business
 from staffroom.tenancy.services import validate_business_settings
@@ -310,9 +311,10 @@ def _set_status(*, actor: Employee, employee: Employee, status: str, event_type:
 
 @transaction.atomic
 def employee_block(*, actor: Employee, employee: Employee) -> Employee:
-    """Block: sessions fail on their next request (middleware) and API tokens are revoked now."""
+    """Block: sessions, API tokens, remembered devices, pending codes and approvals all die now."""
     employee = _set_status(actor=actor, employee=employee, status=EmployeeStatus.BLOCKED, event_type="employee.blocked")
     api_tokens_revoke_all(employee=employee)
+    employee_access_revoke(employee=employee)
     return employee
 
 

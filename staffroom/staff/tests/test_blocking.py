@@ -50,6 +50,7 @@ def test_unblock_restores_the_same_login_password_and_history(owner, administrat
     assert list(events.order_by("sequence").values_list("event_type", "actor_id")) == [
         ("employee.blocked", owner.pk),
         ("employee.unblocked", owner.pk),
+        ("sign_in.succeeded", administrator.pk),
     ]
 
 

@@ -1,0 +1,192 @@
+"""Sessions and devices: who is signed in where, ending sessions, new-device notices, blocking's clean-up."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staffroom.core.context import client_ip
+from staffroom.core.errors import NotFound
+
+from .authentication import _notify, pending_codes_cancel, record_for_person, sign_in_completed
+from .models import KnownDevice, SignedInSession
+from .services import describe_device, security_event_record
+
+DEVICE_COOKIE = "staffroom_device"
+LAST_SEEN_PRECISION = timedelta(seconds=60)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def session_key_digest(session_key: str) -> str:
+    return _digest(f"session:{session_key}")
+
+
+def session_track(request, *, person, touch: bool = True) -> SignedInSession | None:
+    """The record of this request's session (created on first sight); None once the session was ended.
+
+    `touch=False` (background polling) leaves "last seen" alone, so an open tab does not defeat the idle timeout.
+    """
+    session_key = request.session.session_key
+    if not session_key:
+        request.session.save()
+        session_key = request.session.session_key
+    digest = session_key_digest(session_key)
+    now = timezone.now()
+    record = SignedInSession.objects.filter(session_key_hash=digest).first()
+    if record is None:
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+        record, _created = SignedInSession.objects.get_or_create(
+            session_key_hash=digest,
+            defaults={
+                "person": person,
+                "ip_address": client_ip(request),
+                "user_agent": user_agent,
+                "device": describe_device(user_agent),
+                "created_at": now,
+                "last_seen_at": now,
+                "business_id": getattr(getattr(request, "business", None), "pk", None),
+            },
+        )
+    if record.ended_at is not None or record.person_id != person.pk:
+        return None
+    business_id = getattr(getattr(request, "business", None), "pk", None)
+    if not touch:
+        return record
+    if now - record.last_seen_at >= LAST_SEEN_PRECISION or (business_id and business_id != record.business_id):
+        SignedInSession.objects.filter(pk=record.pk).update(
+            last_seen_at=now, ip_address=client_ip(request), business_id=business_id or record.business_id
+        )
+    return record
+
+
+def session_is_idle(record: SignedInSession) -> bool:
+    idle = getattr(settings, "SESSION_IDLE_TIMEOUT_SECONDS", 0)
+    return bool(idle) and timezone.now() - record.last_seen_at > timedelta(seconds=idle + 60)
+
+
+def _end(records, reason: str) -> int:
+    """Mark records ended; the middleware refuses them from the next request on (and the store rows go)."""
+    now = timezone.now()
+    return records.filter(ended_at__isnull=True).update(ended_at=now, ended_reason=reason)
+
+
+def sessions_of(person, *, business=None):
+    queryset = SignedInSession.objects.filter(person=person, ended_at__isnull=True).order_by("-last_seen_at")
+    if business is not None:
+        queryset = queryset.filter(business_id=business.pk)
+    return queryset
+
+
+def current_session_digest(request) -> str | None:
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    return session_key_digest(key) if key else None
+
+
+@transaction.atomic
+def session_end(*, actor, session_id: int) -> None:
+    """An employee ends one of their own sessions."""
+    record = SignedInSession.objects.filter(person_id=actor.person_id, pk=session_id, ended_at__isnull=True).first()
+    if record is None:
+        raise NotFound()
+    _end(SignedInSession.objects.filter(pk=record.pk), "ended_by_self")
+    security_event_record(
+        event_type="session.ended", actor=actor, target=actor, after={"device": record.device, "ip": record.ip_address}
+    )
+
+
+@transaction.atomic
+def sessions_end_others(*, actor, keep_digest: str | None) -> int:
+    records = SignedInSession.objects.filter(person_id=actor.person_id)
+    if keep_digest:
+        records = records.exclude(session_key_hash=keep_digest)
+    count = _end(records, "ended_by_self")
+    security_event_record(event_type="session.others_ended", actor=actor, target=actor, after={"count": count})
+    return count
+
+
+@transaction.atomic
+def sessions_end_for_employee(*, actor, employee) -> int:
+    """An owner (security.manage_sessions) ends every session of an employee of the business."""
+    from staffroom.staff.catalogue import Perm
+    from staffroom.staff.permissions import require
+
+    require(actor, Perm.SECURITY_MANAGE_SESSIONS, obj=employee)
+    if employee.person_id is None:
+        return 0
+    count = _end(SignedInSession.objects.filter(person_id=employee.person_id), "ended_by_owner")
+    security_event_record(event_type="session.ended_by_owner", actor=actor, target=employee, after={"count": count})
+    return count
+
+
+def employee_access_revoke(*, employee) -> None:
+    """Blocking (in the caller's transaction): sessions, remembered devices, pending codes and approvals die."""
+    if employee.person_id is None:
+        return
+    person = employee.person
+    _end(SignedInSession.objects.filter(person=person), "blocked")
+    KnownDevice.objects.filter(person=person).delete()
+    pending_codes_cancel(person=person)
+
+
+# --- sign-in completed / signed out ------------------------------------------------------------------------------
+
+
+def on_signed_in(request, person) -> None:
+    """A full sign-in (every step passed): reset the budget, track the session and the device, log, notify."""
+    with transaction.atomic():
+        sign_in_completed(person=person)
+        session_track(request, person=person)
+        device_key = request.COOKIES.get(DEVICE_COOKIE, "")
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        now = timezone.now()
+        known = bool(device_key) and KnownDevice.objects.filter(person=person, device_key_hash=_digest(device_key))
+        is_new_device = not (known and known.exists())
+        if is_new_device:
+            had_devices = KnownDevice.objects.filter(person=person).exists()
+            device_key = secrets.token_urlsafe(32)
+            KnownDevice.objects.create(
+                person=person,
+                device_key_hash=_digest(device_key),
+                device=describe_device(user_agent),
+                created_at=now,
+                last_seen_at=now,
+            )
+            request._staffroom_device_cookie = device_key
+            if had_devices:
+                _notify(
+                    person,
+                    _("New sign-in to Staffroom"),
+                    _(
+                        "Your account was signed in from a new device: %(device)s, IP %(ip)s. "
+                        "If this was not you, change your password and tell the business owner."
+                    )
+                    % {"device": describe_device(user_agent) or _("unknown"), "ip": client_ip(request) or "?"},
+                )
+        else:
+            known.update(last_seen_at=now)
+        record_for_person(
+            person=person, event_type="sign_in.succeeded", as_actor=True, after={"new_device": is_new_device}
+        )
+
+
+def on_signed_out(request, person) -> None:
+    if person is None:
+        return
+    with transaction.atomic():
+        digest = current_session_digest(request)
+        if digest:
+            _end(SignedInSession.objects.filter(session_key_hash=digest), "signed_out")
+        employee = getattr(request, "employee", None)
+        if employee is not None:
+            security_event_record(event_type="sign_out", actor=employee, target=employee)
+        else:
+            record_for_person(person=person, event_type="sign_out", as_actor=True)
