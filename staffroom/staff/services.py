@@ -21,6 +21,7 @@ from staffroom.tenancy.services import validate_business_settings
 from .catalogue import ALL_CODES, ROLE_TEMPLATES, Perm
 from .models import Employee, EmployeeStatus, Role
 from .permissions import require
+from .seat_hooks import seats_may_have_changed
 
 
 def _snapshot_employee(employee: Employee) -> dict:
@@ -116,6 +117,7 @@ def role_update(
     name: str | None = None,
     permissions: Iterable[str] | None = None,
     description: str | None = None,
+    expected_seat_version: int | None = None,
 ) -> Role:
     require(actor, Perm.ROLES_MANAGE, obj=role)
     role = Role.objects.for_business(actor.business).select_for_update().get(pk=role.pk)
@@ -142,6 +144,13 @@ def role_update(
     if after != before:
         event = "role.permissions_changed" if before["permissions"] != after["permissions"] else "role.updated"
         security_event_record(event_type=event, actor=actor, target=role, before=before, after=after)
+    if before["permissions"] != after["permissions"] or expected_seat_version is not None:
+        seats_may_have_changed(
+            actor=actor,
+            business=actor.business,
+            cause="role.permissions_changed",
+            expected_seat_version=expected_seat_version,
+        )
     return role
 
 
@@ -205,6 +214,7 @@ def employee_create(
     provides_services: bool = False,
     branches: Iterable[Branch] = (),
     role_branches: Iterable[Branch] = (),
+    expected_seat_version: int | None = None,
 ) -> Employee:
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
@@ -234,6 +244,13 @@ def employee_create(
     security_event_record(
         event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
     )
+    seats_may_have_changed(
+        actor=actor,
+        business=business,
+        employee=employee,
+        cause="employee.created",
+        expected_seat_version=expected_seat_version,
+    )
     return employee
 
 
@@ -249,6 +266,7 @@ def employee_update(
     role: Role | None = None,
     branches: Iterable[Branch] | None = None,
     role_branches: Iterable[Branch] | None = None,
+    expected_seat_version: int | None = None,
     **fields,
 ) -> Employee:
     require(actor, Perm.EMPLOYEES_MANAGE, obj=employee)
@@ -287,10 +305,19 @@ def employee_update(
     if after != before:
         event_type = "employee.role_changed" if before["role"] != after["role"] else "employee.updated"
         security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after=after)
+    seats_may_have_changed(
+        actor=actor,
+        business=actor.business,
+        employee=employee,
+        cause="employee.role_changed" if before["role"] != after["role"] else "employee.updated",
+        expected_seat_version=expected_seat_version,
+    )
     return employee
 
 
-def _set_status(*, actor: Employee, employee: Employee, status: str, event_type: str) -> Employee:
+def _set_status(
+    *, actor: Employee, employee: Employee, status: str, event_type: str, expected_seat_version: int | None = None
+) -> Employee:
     require(actor, Perm.EMPLOYEES_BLOCK, obj=employee)
     employee = Employee.objects.for_business(actor.business).select_for_update().get(pk=employee.pk)
     if employee.pk == actor.pk:
@@ -305,21 +332,40 @@ def _set_status(*, actor: Employee, employee: Employee, status: str, event_type:
     employee.version += 1
     employee.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
     security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after={"status": status})
+    seats_may_have_changed(
+        actor=actor,
+        business=actor.business,
+        employee=employee,
+        cause=event_type,
+        expected_seat_version=expected_seat_version,
+    )
     return employee
 
 
 @transaction.atomic
-def employee_block(*, actor: Employee, employee: Employee) -> Employee:
+def employee_block(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
     """Block: sessions fail on their next request (middleware) and API tokens are revoked now."""
-    employee = _set_status(actor=actor, employee=employee, status=EmployeeStatus.BLOCKED, event_type="employee.blocked")
+    employee = _set_status(
+        actor=actor,
+        employee=employee,
+        status=EmployeeStatus.BLOCKED,
+        event_type="employee.blocked",
+        expected_seat_version=expected_seat_version,
+    )
     api_tokens_revoke_all(employee=employee)
     return employee
 
 
 @transaction.atomic
-def employee_unblock(*, actor: Employee, employee: Employee) -> Employee:
+def employee_unblock(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
     """Unblock: the same person, password, second factors and history come back; revoked tokens stay revoked."""
-    return _set_status(actor=actor, employee=employee, status=EmployeeStatus.ACTIVE, event_type="employee.unblocked")
+    return _set_status(
+        actor=actor,
+        employee=employee,
+        status=EmployeeStatus.ACTIVE,
+        event_type="employee.unblocked",
+        expected_seat_version=expected_seat_version,
+    )
 
 
 # --- onboarding --------------------------------------------------------------------------------------
