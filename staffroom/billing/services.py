@@ -42,7 +42,7 @@ def subscription_for_update(business) -> Subscription | None:
     """Serializes every seat and billing change of one business (row lock on its subscription)."""
     return (
         Subscription.objects.for_business(business)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("plan", "next_plan", "business")
         .first()
     )
@@ -489,7 +489,7 @@ def subscription_run_day(*, subscription_id: int, business_id: int, run_date: da
     """One subscription's due work for a date: open paid terms, issue the renewal, move to grace/read-only."""
     subscription = (
         Subscription.objects.for_business(business_id)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("plan", "next_plan", "business")
         .filter(pk=subscription_id)
         .first()
