@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "staffroom.core.middleware.RequestContextMiddleware",
     "staffroom.tenancy.middleware.CurrentBusinessMiddleware",
+    "staffroom.billing.middleware.ReadOnlyBusinessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from staffroom.staff.calculations import classify_seat
 from staffroom.staff.models import Employee, EmployeeStatus
 
+from . import calculations
 from .models import Invoice, RealizedSaving, SeatLedgerEvent, Subscription
 
 
@@ -106,3 +112,53 @@ def seat_preview(business, **proposal) -> dict:
         "changes_price": effect.changes_price,
         "seat_version": subscription.ledger_version,
     }
+
+
+@dataclass(frozen=True)
+class SavingAdvice:
+    employee: Employee
+    reasons: str
+    monthly_saving: Decimal
+
+
+@dataclass(frozen=True)
+class SavingsReport:
+    days: int
+    is_tracked: bool
+    advice: list[SavingAdvice]
+    total_monthly_saving: Decimal
+    currency: str
+
+
+def savings_advice(business, *, days: int = 30) -> SavingsReport | None:
+    """Billable employees who used none of their paid rights in the last `days` days, and what freeing them saves."""
+    from staffroom.staff.selectors import employee_seat, employees_for_business
+
+    from .activity import activity_source_names, employees_with_paid_activity
+
+    subscription = subscription_for_business(business)
+    if subscription is None:
+        return None
+    terms = subscription.plan.price_terms
+    since = timezone.now() - datetime.timedelta(days=days)
+    if not activity_source_names():
+        return SavingsReport(days, False, [], Decimal(0), terms.currency)
+    active = employees_with_paid_activity(business, since)
+    billable = [
+        (employee, seat)
+        for employee in employees_for_business(business)
+        if (seat := employee_seat(employee)).is_billable
+    ]
+    idle = [
+        (employee, seat)
+        for employee, seat in billable
+        # Someone hired within the window has not had the chance to use their rights yet.
+        if employee.pk not in active and employee.created_at <= since
+    ]
+    count = len(billable)
+    advice = [
+        SavingAdvice(employee, seat.explanation, calculations.monthly_saving(terms=terms, billable=count, made_free=1))
+        for employee, seat in idle
+    ]
+    total = calculations.monthly_saving(terms=terms, billable=count, made_free=len(idle))
+    return SavingsReport(days, True, advice, total, terms.currency)

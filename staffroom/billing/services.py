@@ -573,3 +573,30 @@ def saving_record(*, business, employee, monthly_saving, actor) -> RealizedSavin
         after={"monthly_saving": str(monthly_saving), "currency": saving.currency},
     )
     return saving
+
+
+@transaction.atomic
+def employee_make_free(*, actor, employee, role=None, expected_seat_version: int | None = None):
+    """The advisor's one-click change: no services and a role without paid rights; the saving is recorded."""
+    from staffroom.staff.selectors import employee_seat
+    from staffroom.staff.services import employee_update
+
+    require(actor, Perm.BILLING_MANAGE)
+    # Not locked here (the staff change locks the employee, then the subscription, in that order); the preview's
+    # seat version makes a change in between a conflict.
+    subscription = Subscription.objects.for_business(actor.business).select_related("plan").first()
+    if subscription is None:
+        raise Conflict(_("This business has no subscription."))
+    terms = subscription.plan.price_terms
+    price_before = terms.monthly_price(subscription.billable_count)
+    changes = {"provides_services": False}
+    if role is not None and not employee.is_designated_owner:
+        changes["role"] = role
+    employee = employee_update(actor=actor, employee=employee, expected_seat_version=expected_seat_version, **changes)
+    if employee_seat(employee).is_billable:
+        raise field_error(
+            "role", _("This role has paid rights: choose a role that cannot book, sell or take payments.")
+        )
+    subscription.refresh_from_db()
+    saving = price_before - terms.monthly_price(subscription.billable_count)
+    return saving_record(business=actor.business, employee=employee, monthly_saving=saving, actor=actor)
