@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from staffroom.billing.api import router as billing_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
 from staffroom.staff.api import router as staff_router
@@ -21,3 +22,4 @@ install_error_handlers(api)
 api.add_router("/", tenancy_router)
 api.add_router("/", staff_router)
 api.add_router("/", identity_router)
+api.add_router("/", billing_router)

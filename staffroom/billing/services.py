@@ -599,4 +599,6 @@ def employee_make_free(*, actor, employee, role=None, expected_seat_version: int
         )
     subscription.refresh_from_db()
     saving = price_before - terms.monthly_price(subscription.billable_count)
+    if saving <= 0:
+        raise Conflict(_("This employee is within the free seats: making them free saves nothing."))
     return saving_record(business=actor.business, employee=employee, monthly_saving=saving, actor=actor)
