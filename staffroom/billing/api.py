@@ -217,7 +217,7 @@ def savings_realized(request):
 def make_free(request, employee_id: int, payload: MakeFreeIn, dry_run: bool = False):
     business = request.business
     employee = get_for_business_or_404(Employee, business, pk=employee_id)
-    role = choice_for_business(Role, business, payload.role_id, "role_id")
+    role = choice_for_business(Role, business, payload.role_id, "role_id") or selectors.default_free_role(business)
     if dry_run:
         preview = selectors.seat_preview(
             business, employee=employee, role=None if employee.is_designated_owner else role, provides_services=False

@@ -162,3 +162,25 @@ def savings_advice(business, *, days: int = 30) -> SavingsReport | None:
     ]
     total = calculations.monthly_saving(terms=terms, billable=count, made_free=len(idle))
     return SavingsReport(days, True, advice, total, terms.currency)
+
+
+def free_roles(business) -> list:
+    """Roles whose holders are free (no paid rights), for the advisor's one-click change."""
+    from staffroom.staff.selectors import roles_for_business
+
+    return [
+        role
+        for role in roles_for_business(business)
+        if not classify_seat(
+            is_active=True, provides_services=False, permissions=role.effective_permissions, is_designated_owner=False
+        ).is_billable
+    ]
+
+
+def default_free_role(business, chosen_id: int | None = None):
+    roles = free_roles(business)
+    return (
+        next((role for role in roles if role.pk == chosen_id), None)
+        or next((role for role in roles if role.template_code == "viewer"), None)
+        or (roles[0] if roles else None)
+    )

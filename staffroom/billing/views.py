@@ -8,11 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
-from staffroom.staff.calculations import classify_seat
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import permission_required
-from staffroom.staff.selectors import employee_seat, employees_for_business, roles_for_business
+from staffroom.staff.selectors import employee_seat, employees_for_business
 
 from . import calculations, selectors, services
 from .models import Plan, SubscriptionStatus, TermMonths
@@ -23,16 +22,6 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _free_roles(business):
-    return [
-        role
-        for role in roles_for_business(business)
-        if not classify_seat(
-            is_active=True, provides_services=False, permissions=role.effective_permissions, is_designated_owner=False
-        ).is_billable
-    ]
 
 
 @permission_required(Perm.BILLING_VIEW)
@@ -153,14 +142,10 @@ def make_free(request, employee_id):
     """The savings advisor's one-click change, shown through the same preview before it is applied."""
     business = request.business
     employee = get_for_business_or_404(employees_for_business(business), business, pk=employee_id)
-    free_roles = _free_roles(business)
+    free_roles = selectors.free_roles(business)
     if not free_roles and not employee.is_designated_owner:
         raise Http404
-    chosen = next((role for role in free_roles if role.pk == _int_or_none(request.POST.get("role"))), None)
-    default = next(
-        (role for role in free_roles if role.template_code == "viewer"), free_roles[0] if free_roles else None
-    )
-    role = chosen or default
+    role = selectors.default_free_role(business, _int_or_none(request.POST.get("role")))
     if request.method == "POST":
         try:
             services.employee_make_free(
