@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import PlatformAdmin, ReadOnlyAdmin
 from staffroom.core.errors import ApplicationError
+from staffroom.security.services import security_event_record
 from staffroom.tenancy.models import Business
 
 from . import services
@@ -35,6 +36,18 @@ class PlanAdmin(PlatformAdmin):
                 % {"version": obj.version},
             )
         super().save_model(request, obj, form, change)
+        security_event_record(
+            event_type="billing.plan_revised" if change else "billing.plan_created",
+            target=obj,
+            target_label=f"{obj.code} v{obj.version}",
+            after={
+                "operator": str(request.user),
+                "base_price": obj.base_price,
+                "free_seats": obj.free_seats,
+                "seat_price": obj.seat_price,
+                "currency": obj.currency,
+            },
+        )
 
     def response_change(self, request, obj):
         return HttpResponseRedirect(reverse("admin:billing_plan_changelist"))

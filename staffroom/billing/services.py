@@ -382,6 +382,18 @@ def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.
     )
     invoice.is_applied = True
     invoice.save(update_fields=["is_applied", "updated_at"])
+    security_event_record(
+        event_type="billing.term_opened",
+        business=subscription.business,
+        target=subscription,
+        before={"paid_until": paid_until_before},
+        after={
+            "plan": str(plan),
+            "term_start": start,
+            "paid_until": subscription.paid_until,
+            "invoice": invoice.number,
+        },
+    )
     if billable_now != invoice.billable_count:
         # Employees changed since the invoice was issued: the new term runs at today's count from its start.
         _record_seat_change(subscription, billable_after=billable_now, cause="count at term start")
