@@ -275,11 +275,23 @@ def _assign_number(invoice: Invoice) -> None:
 
 
 def invoice_issue(
-    *, subscription: Subscription, kind: str, term_start: datetime.date, plan: Plan, months: int, today: datetime.date
+    *,
+    subscription: Subscription,
+    kind: str,
+    term_start: datetime.date,
+    plan: Plan,
+    months: int,
+    today: datetime.date,
+    known_absent: bool = False,
 ) -> tuple[Invoice, bool]:
-    """Issue the invoice for a term, or return the one that exists: one per subscription and term start."""
+    """Issue the invoice for a term, or return the one that exists: one per subscription and term start.
+
+    `known_absent`: the caller holds the subscription lock and has just looked; the unique key still decides.
+    """
     existing = (
-        Invoice.objects.for_business(subscription.business_id)
+        None
+        if known_absent
+        else Invoice.objects.for_business(subscription.business_id)
         .filter(subscription=subscription, term_start=term_start)
         .exclude(status=InvoiceStatus.VOID)
         .first()
@@ -497,7 +509,9 @@ def _set_status(subscription: Subscription, status: str, reason: str) -> None:
 
 
 @transaction.atomic
-def subscription_run_day(*, subscription_id: int, business_id: int, run_date: datetime.date, report: RunReport):
+def subscription_run_day(
+    *, subscription_id: int, business_id: int, run_date: datetime.date, report: RunReport, plans: dict | None = None
+):
     """One subscription's due work for a date: open paid terms, issue the renewal, move to grace/read-only."""
     subscription = (
         Subscription.objects.for_business(business_id)
@@ -513,17 +527,34 @@ def subscription_run_day(*, subscription_id: int, business_id: int, run_date: da
     if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.GRACE):
         notice_from = subscription.paid_until - datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
         if run_date >= notice_from:
-            # An unpaid renewal for another start (the date moved with seats, or the next term changed) is void.
-            Invoice.objects.for_business(business_id).filter(
-                subscription=subscription, kind=InvoiceKind.RENEWAL, status=InvoiceStatus.ISSUED
-            ).exclude(term_start=subscription.paid_until).update(status=InvoiceStatus.VOID)
-            already_paid = (
+            open_invoices = list(
                 Invoice.objects.for_business(business_id)
-                .filter(subscription=subscription, status=InvoiceStatus.PAID, is_applied=False)
-                .exists()
+                .filter(subscription=subscription, is_applied=False)
+                .exclude(status=InvoiceStatus.VOID)
+                .only("pk", "kind", "status", "term_start")
             )
-            if not already_paid:
-                plan = current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+            # An unpaid renewal for another start (the date moved with seats, or the next term changed) is void.
+            outdated = [
+                invoice.pk
+                for invoice in open_invoices
+                if invoice.kind == InvoiceKind.RENEWAL
+                and invoice.status == InvoiceStatus.ISSUED
+                and invoice.term_start != subscription.paid_until
+            ]
+            if outdated:
+                Invoice.objects.for_business(business_id).filter(pk__in=outdated).update(status=InvoiceStatus.VOID)
+            already_paid = any(invoice.status == InvoiceStatus.PAID for invoice in open_invoices)
+            already_issued = any(
+                invoice.pk not in outdated and invoice.term_start == subscription.paid_until
+                for invoice in open_invoices
+            )
+            if not already_paid and not already_issued:
+                code = subscription.renewal_plan.code
+                if plans is None or code not in plans:
+                    plan = current_plan_version(code) or subscription.renewal_plan
+                    if plans is not None:
+                        plans[code] = plan
+                plan = plans[code] if plans is not None else plan
                 _invoice, created = invoice_issue(
                     subscription=subscription,
                     kind=InvoiceKind.RENEWAL,
@@ -531,6 +562,7 @@ def subscription_run_day(*, subscription_id: int, business_id: int, run_date: da
                     plan=plan,
                     months=subscription.renewal_months,
                     today=run_date,
+                    known_absent=True,
                 )
                 report.invoices_issued += int(created)
     if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL) and run_date >= (
