@@ -73,7 +73,9 @@ def _baseline(count: int, run_date: datetime.date, paid_until: datetime.date, pl
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("CREATE TEMP TABLE bench_invoice (LIKE billing_invoice INCLUDING DEFAULTS)")
+            cursor.execute(
+                "CREATE TEMP TABLE bench_invoice (LIKE billing_invoice INCLUDING DEFAULTS INCLUDING IDENTITY)"
+            )
         else:
             cursor.execute("CREATE TEMP TABLE bench_invoice AS SELECT * FROM billing_invoice WHERE 0")
     started = time.perf_counter()

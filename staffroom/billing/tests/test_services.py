@@ -257,3 +257,15 @@ def test_plan_revision_applies_from_the_next_term(staffed, plan):
         services.billing_run(run_date=date(2026, 1, 26))
     assert subscription_of(staffed).plan == plan
     assert Invoice.objects.for_business(staffed).get(kind="renewal").plan == revised
+
+
+@pytest.mark.postgres_only
+def test_the_ledger_is_append_only_on_postgresql(staffed, plan):
+    from django.db import DatabaseError, transaction
+
+    make_active_subscription(staffed, plan, start=START)
+    event = SeatLedgerEvent.objects.for_business(staffed).first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SeatLedgerEvent.objects.for_business(staffed).filter(pk=event.pk).update(billable_after=99)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SeatLedgerEvent.objects.for_business(staffed).filter(pk=event.pk).delete()
