@@ -1,6 +1,7 @@
 """REST API: the subscription, its seat ledger, invoices, next-term changes, purchase and the savings advisor."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from staffroom.core.errors import field_error
@@ -160,7 +161,7 @@ def next_term_change(request, payload: NextTermIn):
     if payload.plan_id is not None:
         plan = Plan.objects.filter(pk=payload.plan_id, is_offered=True).first()
         if plan is None:
-            raise field_error("plan_id", "Choose an offered plan.")
+            raise field_error("plan_id", _("Choose an offered plan."))
     services.subscription_change_next_term(actor=request.employee, plan=plan, term_months=payload.term_months)
     return subscription_out(_subscription(request))
 
@@ -176,7 +177,7 @@ def purchase(request, payload: PurchaseIn):
 @api_permission(Perm.BILLING_VIEW)
 def savings(request, days: int = 30):
     if not 1 <= days <= 366:
-        raise field_error("days", "Choose between 1 and 366 days.")
+        raise field_error("days", _("Choose between 1 and 366 days."))
     report = selectors.savings_advice(request.business, days=days)
     if report is None:
         raise Http404

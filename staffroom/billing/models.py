@@ -151,6 +151,19 @@ class LedgerEventKind(models.TextChoices):
     SEATS_CHANGED = "seats_changed", _("Billable employees changed")
 
 
+CAUSE_LABELS = {
+    "employee.created": _("Employee added"),
+    "employee.updated": _("Employee changed"),
+    "employee.role_changed": _("Role changed"),
+    "employee.blocked": _("Employee blocked"),
+    "employee.unblocked": _("Employee unblocked"),
+    "role.permissions_changed": _("Role permissions changed"),
+    "recount": _("Recount by the operator"),
+    "count at term start": _("Employees at the start of the term"),
+    "subscription.trial_started": _("Trial started"),
+}
+
+
 class SeatLedgerEvent(BusinessOwnedModel):
     """Append-only: every change of the billable count or prepaid value, with what caused it."""
 
@@ -183,6 +196,10 @@ class SeatLedgerEvent(BusinessOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective_date}: {self.billable_before} → {self.billable_after}"
+
+    @property
+    def cause_label(self) -> str:
+        return str(CAUSE_LABELS.get(self.cause, self.cause))
 
 
 class InvoiceKind(models.TextChoices):

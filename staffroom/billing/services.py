@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from staffroom.core.errors import Conflict, field_error
 from staffroom.security.services import security_event_record
@@ -30,7 +32,7 @@ from .models import (
 
 # Renewal invoices are issued this many days before the paid-until date.
 RENEWAL_NOTICE_DAYS = 7
-STALE_PREVIEW_MESSAGE = "The price changed meanwhile: review the change again."
+STALE_PREVIEW_MESSAGE = gettext_lazy("The price changed meanwhile: review the change again.")
 
 
 def business_today(business) -> datetime.date:
@@ -129,10 +131,10 @@ def seats_sync(*, actor, business, cause: str, employee=None, expected_seat_vers
     subscription = subscription_for_update(business)
     if subscription is None:
         if expected_seat_version not in (None, 0):
-            raise Conflict(_(STALE_PREVIEW_MESSAGE), extra={"code": "stale_preview"})
+            raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
         return
     if expected_seat_version is not None and expected_seat_version != subscription.ledger_version:
-        raise Conflict(_(STALE_PREVIEW_MESSAGE), extra={"code": "stale_preview"})
+        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
     billable_after = billable_employee_count(business)
     if billable_after == subscription.billable_count:
         return
@@ -447,8 +449,18 @@ class PaymentRecorded:
     applied: bool
 
 
+class PaymentGateway(Protocol):
+    """How an invoice gets paid. A card gateway adapter implements this; none is wired yet."""
+
+    method: str
+
+    def confirm(self, *, invoice: Invoice, reference: str) -> str:
+        """Check the payment with the provider and return the reference to store (raise an ApplicationError if not)."""
+        ...
+
+
 class BankTransferGateway:
-    """Payments confirmed by the operator against the bank statement. Card gateways implement the same shape."""
+    """Payments confirmed by the operator against the bank statement."""
 
     method = "bank_transfer"
 
@@ -460,7 +472,12 @@ class BankTransferGateway:
 
 @transaction.atomic
 def invoice_mark_paid(
-    *, invoice: Invoice, operator_label: str, reference: str, gateway=None, today: datetime.date | None = None
+    *,
+    invoice: Invoice,
+    operator_label: str,
+    reference: str,
+    gateway: PaymentGateway | None = None,
+    today: datetime.date | None = None,
 ) -> PaymentRecorded:
     """The operator marks an invoice paid (bank transfer); the term opens now or when the current one runs out."""
     gateway = gateway or BankTransferGateway()

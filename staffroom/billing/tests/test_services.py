@@ -269,3 +269,29 @@ def test_the_ledger_is_append_only_on_postgresql(staffed, plan):
         SeatLedgerEvent.objects.for_business(staffed).filter(pk=event.pk).update(billable_after=99)
     with pytest.raises(DatabaseError), transaction.atomic():
         SeatLedgerEvent.objects.for_business(staffed).filter(pk=event.pk).delete()
+
+
+def test_billing_run_command(staffed, plan):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    make_active_subscription(staffed, plan, start=START, months=1)
+    output = StringIO()
+    call_command("billing_run", "--date", "2026-01-26", stdout=output)
+    assert "1 invoices issued" in output.getvalue()
+    call_command("billing_run", "--date", "2026-01-26", stdout=output)
+    assert Invoice.objects.for_business(staffed).filter(kind="renewal").count() == 1
+    with pytest.raises(CommandError):
+        call_command("billing_run", "--date", "26.01.2026")
+
+
+def test_a_removed_seat_extends_the_date_unless_the_plan_says_otherwise(staffed, owner, specialist):
+    keeps = make_plan("keeps", seat_removal_extends_term=False, free_seats=0)
+    subscription = make_active_subscription(staffed, keeps, start=START, months=1)
+    with time_machine.travel(noon_utc(date(2026, 1, 11)), tick=False):
+        employee_block(actor=owner, employee=specialist)
+    after = subscription_of(staffed)
+    assert after.billable_count == 1
+    assert after.paid_until == subscription.paid_until == date(2026, 2, 1)
