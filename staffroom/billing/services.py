@@ -362,7 +362,16 @@ def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> In
         raise Conflict(_("The subscription is paid; change the plan or term for the next term instead."))
     plan = plan or current_plan_version(subscription.plan.code) or subscription.plan
     today = business_today(actor.business)
-    start = max(today, subscription.paid_until) if subscription.status == SubscriptionStatus.TRIAL else today
+    if subscription.status == SubscriptionStatus.TRIAL:
+        start = max(today, subscription.paid_until)  # the trial runs out first
+    elif subscription.status == SubscriptionStatus.GRACE and subscription.ledger_state is not None:
+        start = subscription.paid_until  # grace days were used: the new term continues the old one
+    else:
+        start = today
+    # The purchase replaces any unpaid renewal invoice.
+    Invoice.objects.for_business(actor.business).filter(
+        subscription=subscription, kind=InvoiceKind.RENEWAL, status=InvoiceStatus.ISSUED
+    ).update(status=InvoiceStatus.VOID)
     invoice, _created = invoice_issue(
         subscription=subscription, kind=InvoiceKind.PURCHASE, term_start=start, plan=plan, months=months, today=today
     )
@@ -431,10 +440,10 @@ def _apply_paid_renewal_if_due(subscription: Subscription, today: datetime.date,
     )
     if invoice is None:
         return False
-    if invoice.kind == InvoiceKind.PURCHASE:
-        start = max(invoice.term_start, today)
-    elif subscription.status == SubscriptionStatus.READ_ONLY:
+    if subscription.status == SubscriptionStatus.READ_ONLY:
         start = today  # access was closed: the new term starts when it is paid
+    elif subscription.ledger_state is None:
+        start = max(invoice.term_start, today)  # the first paid term starts when the trial ends or at payment
     else:
         start = subscription.paid_until  # the old value ran out here; the new term continues from it
     if start > today:

@@ -295,3 +295,17 @@ def test_a_removed_seat_extends_the_date_unless_the_plan_says_otherwise(staffed,
     after = subscription_of(staffed)
     assert after.billable_count == 1
     assert after.paid_until == subscription.paid_until == date(2026, 2, 1)
+
+
+def test_buying_during_grace_continues_from_the_old_paid_until(staffed, plan, owner):
+    make_active_subscription(staffed, plan, start=START, months=1)
+    with time_machine.travel(noon_utc(date(2026, 2, 5)), tick=False):
+        services.billing_run(run_date=date(2026, 2, 5))
+        assert subscription_of(staffed).status == SubscriptionStatus.GRACE
+        invoice = services.subscription_purchase(actor=owner, months=3)
+        assert invoice.term_start == date(2026, 2, 1)
+        assert not Invoice.objects.for_business(staffed).filter(kind="renewal", status="issued").exists()
+        services.invoice_mark_paid(invoice=invoice, operator_label="Operator", reference="BANK-9")
+    subscription = subscription_of(staffed)
+    assert subscription.status == SubscriptionStatus.ACTIVE
+    assert (subscription.term_start, subscription.paid_until) == (date(2026, 2, 1), date(2026, 5, 1))
