@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import PlatformAdmin, ReadOnlyAdmin
@@ -53,33 +54,6 @@ class PlanAdmin(PlatformAdmin):
         return HttpResponseRedirect(reverse("admin:billing_plan_changelist"))
 
 
-class SeatLedgerInline(admin.TabularInline):
-    model = SeatLedgerEvent
-    extra = 0
-    can_delete = False
-    fields = (
-        "version",
-        "kind",
-        "effective_date",
-        "billable_before",
-        "billable_after",
-        "monthly_price_after",
-        "paid_until_before",
-        "paid_until_after",
-        "employee_label",
-        "cause",
-        "actor_label",
-    )
-    readonly_fields = fields
-    ordering = ("-version",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).unscoped()
-
-
 class SubscriptionStartForm(forms.ModelForm):
     business = forms.ModelChoiceField(queryset=Business.objects.all())
 
@@ -93,10 +67,40 @@ class SubscriptionAdmin(PlatformAdmin):
     list_display = ("business", "plan", "status", "term_months", "paid_until", "billable_count", "ledger_version")
     list_filter = ("status", "plan__code")
     search_fields = ("business__name",)
-    readonly_fields = ("status", "term_start", "paid_until", "billable_count", "ledger_version", "ledger_value")
+    readonly_fields = (
+        "status",
+        "term_start",
+        "paid_until",
+        "billable_count",
+        "ledger_version",
+        "ledger_value",
+        "ledger_history",
+    )
     fields = ("business", "plan", "term_months", "next_plan", "next_term_months", *readonly_fields)
-    inlines = [SeatLedgerInline]
     actions = ["recount_seats"]
+
+    @admin.display(description=_("Seat ledger"))
+    def ledger_history(self, obj):
+        events = SeatLedgerEvent.objects.for_business(obj.business_id).filter(subscription=obj).order_by("-version")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    event.version,
+                    event.effective_date,
+                    event.get_kind_display(),
+                    event.billable_before,
+                    event.billable_after,
+                    event.paid_until_before or "",
+                    event.paid_until_after,
+                    event.cause_label,
+                    event.employee_label,
+                )
+                for event in events[:100]
+            ),
+        )
+        return format_html("<table>{}</table>", rows)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -116,7 +120,20 @@ class SubscriptionAdmin(PlatformAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            before = Subscription.objects.unscoped().select_related("next_plan").get(pk=obj.pk)
+            super().save_model(request, obj, form, change)
+            security_event_record(
+                event_type="billing.next_term_changed",
+                business=obj.business,
+                target=obj,
+                before={"next_plan": str(before.renewal_plan), "next_term_months": before.renewal_months},
+                after={
+                    "next_plan": str(obj.renewal_plan),
+                    "next_term_months": obj.renewal_months,
+                    "operator": str(request.user),
+                },
+            )
+            return None
         data = form.cleaned_data
         created = services.subscription_start_trial(
             business=data["business"], plan=data["plan"], term_months=data["term_months"], actor_label=str(request.user)

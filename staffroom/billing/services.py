@@ -575,6 +575,12 @@ def subscription_run_day(
             ]
             if outdated:
                 Invoice.objects.for_business(business_id).filter(pk__in=outdated).update(status=InvoiceStatus.VOID)
+                security_event_record(
+                    event_type="billing.invoice_voided",
+                    business=subscription.business,
+                    target=subscription,
+                    after={"invoices": outdated, "reason": "the paid-until date or the next term changed"},
+                )
             already_paid = any(invoice.status == InvoiceStatus.PAID for invoice in open_invoices)
             already_issued = any(
                 invoice.pk not in outdated and invoice.term_start == subscription.paid_until

@@ -193,3 +193,28 @@ def test_operator_marks_an_invoice_paid_and_revises_a_plan(operator_client, busi
     assert services.current_plan_version("standard").version == 2
     for page in ("subscription", "seatledgerevent", "realizedsaving", "plan"):
         assert operator_client.get(f"/operator/billing/{page}/").status_code == 200
+
+
+def test_operator_starts_a_subscription_and_sets_the_next_term(operator_client, business):
+    from staffroom.security.models import SecurityEvent
+
+    plan = make_plan()
+    response = operator_client.post(
+        "/operator/billing/subscription/add/", {"business": business.pk, "plan": plan.pk, "term_months": "3"}
+    )
+    assert response.status_code == 302
+    subscription = Subscription.objects.for_business(business).get()
+    assert subscription.status == "trial" and subscription.term_months == 3
+    page = operator_client.get(f"/operator/billing/subscription/{subscription.pk}/change/")
+    assert page.status_code == 200
+    response = operator_client.post(
+        f"/operator/billing/subscription/{subscription.pk}/change/",
+        {
+            "next_plan": plan.pk,
+            "next_term_months": "12",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    subscription.refresh_from_db()
+    assert subscription.next_term_months == 12
+    assert SecurityEvent.objects.for_business(business).filter(event_type="billing.next_term_changed").exists()
