@@ -100,7 +100,7 @@ def employee_edit(request, employee_id):
 def _status_change(request, employee_id, service, done_message):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
     try:
-        service(actor=request.employee, employee=employee)
+        service(actor=request.employee, employee=employee, expected_seat_version=_seat_version(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -218,3 +218,22 @@ def test_operator_starts_a_subscription_and_sets_the_next_term(operator_client, 
     subscription.refresh_from_db()
     assert subscription.next_term_months == 12
     assert SecurityEvent.objects.for_business(business).filter(event_type="billing.next_term_changed").exists()
+
+
+def test_block_button_offers_the_price_effect_and_refuses_a_stale_one(
+    subscribed, client_for, owner, specialist, administrator
+):
+    client = client_for(owner)
+    listing = client.get("/employees/").content.decode()
+    assert f"?employee={specialist.pk}&amp;role={specialist.role_id}&amp;status=blocked" in listing
+    fragment = client.get(
+        f"/billing/preview/employee/?employee={specialist.pk}&role={specialist.role_id}&status=blocked"
+        "&provides_services=on"
+    ).content.decode()
+    assert "2 → 1" in fragment
+    stale = subscribed.ledger_version
+    client.post(f"/employees/{administrator.pk}/block/", {"seat_version": stale})
+    response = client.post(f"/employees/{specialist.pk}/block/", {"seat_version": stale}, follow=True)
+    assert "review the change again" in response.content.decode()
+    specialist.refresh_from_db()
+    assert not specialist.is_blocked
