@@ -401,7 +401,7 @@ def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.
         subscription,
         kind=LedgerEventKind.PURCHASED if invoice.kind == InvoiceKind.PURCHASE else LedgerEventKind.RENEWED,
         effective=start,
-        billable_before=invoice.billable_count,
+        billable_before=billable_now,
         billable_after=invoice.billable_count,
         paid_until_before=paid_until_before,
         cause=f"invoice {invoice.number}",

@@ -1,6 +1,7 @@
 """Subscriptions, the seat ledger hooked into employee changes, invoices, renewals and the daily run."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -309,3 +310,23 @@ def test_buying_during_grace_continues_from_the_old_paid_until(staffed, plan, ow
     subscription = subscription_of(staffed)
     assert subscription.status == SubscriptionStatus.ACTIVE
     assert (subscription.term_start, subscription.paid_until) == (date(2026, 2, 1), date(2026, 5, 1))
+
+
+def test_a_renewal_opens_at_the_invoiced_count_then_runs_at_todays(staffed, plan, owner, accountant):
+    make_employee(staffed, "specialist", provides_services=True)
+    services.seats_recount(business=staffed)
+    make_active_subscription(staffed, plan, start=START, months=1)  # 3 billable: one paid seat
+    with time_machine.travel(noon_utc(date(2026, 1, 26)), tick=False):
+        services.billing_run(run_date=date(2026, 1, 26))
+        renewal = Invoice.objects.for_business(staffed).get(kind="renewal")
+        services.invoice_mark_paid(invoice=renewal, operator_label="Operator", reference="BANK-5")
+    with time_machine.travel(noon_utc(date(2026, 1, 31)), tick=False):
+        employee_update(actor=owner, employee=accountant, provides_services=True)  # 4 billable, same day as the end
+    with time_machine.travel(noon_utc(date(2026, 2, 1)), tick=False):
+        services.billing_run(run_date=date(2026, 2, 1))
+    subscription = subscription_of(staffed)
+    assert subscription.status == SubscriptionStatus.ACTIVE and subscription.billable_count == 4
+    # 28 days of February bought at 2370 a month, run at 2750 from Feb 1: 24.13 days → Feb 26.
+    assert subscription.paid_until == date(2026, 2, 26)
+    events = list(SeatLedgerEvent.objects.for_business(staffed).order_by("version"))
+    assert all(earlier.billable_after == later.billable_before for earlier, later in itertools.pairwise(events))
