@@ -18,7 +18,11 @@ def register(listener: SeatListener) -> SeatListener:
 
 
 def seats_may_have_changed(*, actor, business, cause: str, employee=None, expected_seat_version: int | None = None):
-    """Called by every staff service that can change a seat, after its writes and before its commit."""
+    """Called by every staff service that can change a seat, after its writes and before its security event.
+
+    Lock order: the employee row, then the business's subscription (here), then the security chain head (the
+    event) — the order billing's own services use too, so the two never wait on each other in a circle.
+    """
     for listener in _listeners:
         listener(
             actor=actor,

@@ -141,9 +141,6 @@ def role_update(
         role.permissions = codes
     role.save()
     after = _snapshot_role(role)
-    if after != before:
-        event = "role.permissions_changed" if before["permissions"] != after["permissions"] else "role.updated"
-        security_event_record(event_type=event, actor=actor, target=role, before=before, after=after)
     if before["permissions"] != after["permissions"] or expected_seat_version is not None:
         seats_may_have_changed(
             actor=actor,
@@ -151,6 +148,9 @@ def role_update(
             cause="role.permissions_changed",
             expected_seat_version=expected_seat_version,
         )
+    if after != before:
+        event = "role.permissions_changed" if before["permissions"] != after["permissions"] else "role.updated"
+        security_event_record(event_type=event, actor=actor, target=role, before=before, after=after)
     return role
 
 
@@ -241,15 +241,15 @@ def employee_create(
     )
     employee.branches.set(branches)
     employee.role_branches.set(role_branches)
-    security_event_record(
-        event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
-    )
     seats_may_have_changed(
         actor=actor,
         business=business,
         employee=employee,
         cause="employee.created",
         expected_seat_version=expected_seat_version,
+    )
+    security_event_record(
+        event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
     )
     return employee
 
@@ -302,9 +302,6 @@ def employee_update(
     if role_branches is not None:
         employee.role_branches.set(_validate_branches(actor.business, role_branches, "role_branches"))
     after = _snapshot_employee(employee)
-    if after != before:
-        event_type = "employee.role_changed" if before["role"] != after["role"] else "employee.updated"
-        security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after=after)
     seats_may_have_changed(
         actor=actor,
         business=actor.business,
@@ -312,6 +309,9 @@ def employee_update(
         cause="employee.role_changed" if before["role"] != after["role"] else "employee.updated",
         expected_seat_version=expected_seat_version,
     )
+    if after != before:
+        event_type = "employee.role_changed" if before["role"] != after["role"] else "employee.updated"
+        security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after=after)
     return employee
 
 
@@ -331,7 +331,6 @@ def _set_status(
     employee.status_changed_at = timezone.now()
     employee.version += 1
     employee.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
-    security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after={"status": status})
     seats_may_have_changed(
         actor=actor,
         business=actor.business,
@@ -339,6 +338,7 @@ def _set_status(
         cause=event_type,
         expected_seat_version=expected_seat_version,
     )
+    security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after={"status": status})
     return employee
 
 

@@ -67,3 +67,29 @@ def test_twenty_concurrent_renewal_runs_issue_one_invoice(business):
     renewals = Invoice.objects.for_business(business).filter(kind="renewal")
     assert renewals.count() == 1
     assert renewals.get().term_start == datetime.date(2026, 2, 1)
+
+
+def test_seat_changes_and_renewal_runs_at_once_do_not_deadlock(business, owner):
+    import time_machine
+
+    from .factories import noon_utc
+
+    plan = make_plan()
+    employees = [make_employee(business, "accountant") for _ in range(4)]
+    start = datetime.date(2026, 1, 1)
+    make_active_subscription(business, plan, start=start, months=1)
+    run_date = datetime.date(2026, 1, 28)
+    with time_machine.travel(noon_utc(run_date), tick=True):
+        errors = run_together(
+            [
+                *(
+                    (lambda employee=employee: employee_update(actor=owner, employee=employee, provides_services=True))
+                    for employee in employees
+                ),
+                *(lambda: services.billing_run(run_date=run_date) for _ in range(4)),
+            ]
+        )
+    assert errors == []
+    subscription = Subscription.objects.for_business(business).get()
+    assert subscription.billable_count == 4
+    assert Invoice.objects.for_business(business).exclude(status="void").filter(kind="renewal").count() == 1
