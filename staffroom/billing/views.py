@@ -24,6 +24,11 @@ def _int_or_none(value):
         return None
 
 
+def _advisor_days(request) -> int:
+    days = _int_or_none(request.GET.get("days")) or 30
+    return min(max(days, 1), 366)
+
+
 @permission_required(Perm.BILLING_VIEW)
 def overview(request):
     business = request.business
@@ -53,7 +58,7 @@ def overview(request):
                 ),
                 "term_choices": TermMonths.choices,
                 "can_purchase": subscription.status != SubscriptionStatus.ACTIVE,
-                "savings": selectors.savings_advice(business, days=_int_or_none(request.GET.get("days")) or 30),
+                "savings": selectors.savings_advice(business, days=_advisor_days(request)),
                 "realized": selectors.realized_savings(business)[:20],
             }
         )

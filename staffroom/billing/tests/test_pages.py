@@ -237,3 +237,8 @@ def test_block_button_offers_the_price_effect_and_refuses_a_stale_one(
     assert "review the change again" in response.content.decode()
     specialist.refresh_from_db()
     assert not specialist.is_blocked
+
+
+@pytest.mark.parametrize("days", ["abc", "0", "-5", "1000000000"])
+def test_advisor_window_is_clamped(subscribed, client_for, owner, days):
+    assert client_for(owner).get(f"/billing/?days={days}").status_code == 200
