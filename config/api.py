@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from staffroom.billing.api import router as billing_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
 from staffroom.security.api import router as security_router
@@ -27,3 +28,4 @@ api.add_router("/", identity_router)
 api.add_router("/", support_router)
 api.add_router("/", support_agent_router)
 api.add_router("/", security_router)
+api.add_router("/", billing_router)

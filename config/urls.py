@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("staffroom.staff.urls")),
     path("", include("staffroom.support.urls")),
     path("", include("staffroom.support.console_urls")),
+    path("", include("staffroom.billing.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

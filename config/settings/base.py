@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "staffroom.core.middleware.RequestContextMiddleware",
     "staffroom.tenancy.middleware.CurrentBusinessMiddleware",
     "staffroom.security.middleware.SecurityMiddleware",
+    "staffroom.billing.middleware.ReadOnlyBusinessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

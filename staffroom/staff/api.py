@@ -8,7 +8,7 @@ from staffroom.core.errors import ValidationFailed
 from staffroom.core.shortcuts import choice_for_business, choices_for_business, get_for_business_or_404
 from staffroom.tenancy.models import Branch
 
-from . import selectors, services
+from . import seat_hooks, selectors, services
 from .catalogue import Perm, grouped_catalogue
 from .models import Employee, Role
 from .permissions import EMPLOYEE, api_permission
@@ -20,6 +20,7 @@ from .schemas import (
     RoleIn,
     RoleOut,
     RoleUpdateIn,
+    SeatPreviewOut,
 )
 
 router = Router(tags=["employees"])
@@ -49,6 +50,15 @@ def employee_out(employee: Employee) -> dict:
     }
 
 
+def _seat_preview(request, **proposal) -> dict:
+    """`dry_run`: the billing effect of the change, computed by the same function that applies it."""
+    preview = seat_hooks.seat_preview(business=request.business, **proposal)
+    if preview is None:
+        preview = {"has_subscription": False, "billable_after": selectors.billable_employee_count(request.business)}
+        preview["seat_version"] = 0
+    return {"dry_run": True, **preview}
+
+
 def _load_employee(request, employee_id: int) -> Employee:
     return get_for_business_or_404(selectors.employees_for_business(request.business), request.business, pk=employee_id)
 
@@ -65,12 +75,18 @@ def employee_detail(request, employee_id: int):
     return employee_out(_load_employee(request, employee_id))
 
 
-@router.post("/employees", response={201: EmployeeOut})
+@router.post("/employees", response={201: EmployeeOut, 200: SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_MANAGE)
-def employee_create(request, payload: EmployeeCreateIn):
+def employee_create(request, payload: EmployeeCreateIn, dry_run: bool = False):
     business = request.business
     if payload.password and not payload.login_email:
         raise ValidationFailed(errors={"login_email": [_("A password needs a login e-mail.")]})
+    if dry_run:
+        role = choice_for_business(Role, business, payload.role_id, "role_id")
+        return Status(
+            200,
+            _seat_preview(request, employee=None, is_new=True, role=role, provides_services=payload.provides_services),
+        )
     employee = services.employee_create(
         actor=request.employee,
         full_name=payload.full_name,
@@ -83,21 +99,30 @@ def employee_create(request, payload: EmployeeCreateIn):
         provides_services=payload.provides_services,
         branches=choices_for_business(Branch, business, payload.branch_ids, "branch_ids"),
         role_branches=choices_for_business(Branch, business, payload.role_branch_ids, "role_branch_ids"),
+        expected_seat_version=payload.expected_seat_version,
     )
     return Status(201, employee_out(_load_employee(request, employee.pk)))
 
 
-@router.patch("/employees/{employee_id}", response=EmployeeOut)
+@router.patch("/employees/{employee_id}", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_MANAGE)
-def employee_update(request, employee_id: int, payload: EmployeeUpdateIn):
+def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_run: bool = False):
     business = request.business
     employee = _load_employee(request, employee_id)
     data = payload.dict(exclude_unset=True)
+    if dry_run:
+        return _seat_preview(
+            request,
+            employee=employee,
+            role=choice_for_business(Role, business, data.get("role_id"), "role_id"),
+            provides_services=data.get("provides_services"),
+        )
     fields = {name: data[name] for name in services.EDITABLE_EMPLOYEE_FIELDS if data.get(name) is not None}
     services.employee_update(
         actor=request.employee,
         employee=employee,
         expected_version=data.get("expected_version"),
+        expected_seat_version=data.get("expected_seat_version"),
         role=choice_for_business(Role, business, data.get("role_id"), "role_id"),
         branches=(
             choices_for_business(Branch, business, data["branch_ids"], "branch_ids")
@@ -114,17 +139,23 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn):
     return employee_out(_load_employee(request, employee_id))
 
 
-@router.post("/employees/{employee_id}/block", response=EmployeeOut)
+@router.post("/employees/{employee_id}/block", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
-def employee_block(request, employee_id: int):
-    services.employee_block(actor=request.employee, employee=_load_employee(request, employee_id))
+def employee_block(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
+    employee = _load_employee(request, employee_id)
+    if dry_run:
+        return _seat_preview(request, employee=employee, status="blocked")
+    services.employee_block(actor=request.employee, employee=employee, expected_seat_version=expected_seat_version)
     return employee_out(_load_employee(request, employee_id))
 
 
-@router.post("/employees/{employee_id}/unblock", response=EmployeeOut)
+@router.post("/employees/{employee_id}/unblock", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
-def employee_unblock(request, employee_id: int):
-    services.employee_unblock(actor=request.employee, employee=_load_employee(request, employee_id))
+def employee_unblock(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
+    employee = _load_employee(request, employee_id)
+    if dry_run:
+        return _seat_preview(request, employee=employee, status="active")
+    services.employee_unblock(actor=request.employee, employee=employee, expected_seat_version=expected_seat_version)
     return employee_out(_load_employee(request, employee_id))
 
 
@@ -168,10 +199,12 @@ def role_create(request, payload: RoleIn):
     return Status(201, role_out(get_for_business_or_404(_roles(request), request.business, pk=role.pk)))
 
 
-@router.patch("/roles/{role_id}", response=RoleOut)
+@router.patch("/roles/{role_id}", response={200: RoleOut | SeatPreviewOut})
 @api_permission(Perm.ROLES_MANAGE)
-def role_update(request, role_id: int, payload: RoleUpdateIn):
+def role_update(request, role_id: int, payload: RoleUpdateIn, dry_run: bool = False):
     role = get_for_business_or_404(Role, request.business, pk=role_id)
+    if dry_run:
+        return _seat_preview(request, role=role, role_permissions=payload.permissions)
     services.role_update(actor=request.employee, role=role, **payload.dict(exclude_unset=True))
     return role_out(get_for_business_or_404(_roles(request), request.business, pk=role_id))
 

@@ -1,5 +1,8 @@
 """API shapes of employees, roles and the permission catalogue."""
 
+from datetime import date
+from decimal import Decimal
+
 from ninja import Field, Schema
 
 
@@ -42,6 +45,7 @@ class EmployeeCreateIn(Schema):
     provides_services: bool = False
     branch_ids: list[int] = []
     role_branch_ids: list[int] = []
+    expected_seat_version: int | None = None
 
 
 class EmployeeUpdateIn(Schema):
@@ -54,6 +58,7 @@ class EmployeeUpdateIn(Schema):
     provides_services: bool | None = None
     branch_ids: list[int] | None = None
     role_branch_ids: list[int] | None = None
+    expected_seat_version: int | None = None
 
 
 class RoleOut(Schema):
@@ -76,6 +81,27 @@ class RoleUpdateIn(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
     description: str | None = Field(None, max_length=300)
     permissions: list[str] | None = None
+    expected_seat_version: int | None = None
+
+
+class SeatPreviewOut(Schema):
+    """`dry_run`: what the change would do to the bill; send `seat_version` back as `expected_seat_version`."""
+
+    dry_run: bool = True
+    has_subscription: bool
+    billable_before: int | None = None
+    billable_after: int
+    paid_seats_before: int | None = None
+    paid_seats_after: int | None = None
+    monthly_price_before: Decimal | None = None
+    monthly_price_after: Decimal | None = None
+    currency: str | None = None
+    paid_until_before: date | None = None
+    paid_until_after: date | None = None
+    renewal_months: int | None = None
+    renewal_total: Decimal | None = None
+    changes_price: bool | None = None
+    seat_version: int
 
 
 class PermissionOut(Schema):

@@ -22,6 +22,7 @@ from staffroom.tenancy.services import validate_business_settings
 from .catalogue import ALL_CODES, ROLE_TEMPLATES, Perm
 from .models import Employee, EmployeeStatus, Role
 from .permissions import require
+from .seat_hooks import seats_may_have_changed
 
 
 def _snapshot_employee(employee: Employee) -> dict:
@@ -117,6 +118,7 @@ def role_update(
     name: str | None = None,
     permissions: Iterable[str] | None = None,
     description: str | None = None,
+    expected_seat_version: int | None = None,
 ) -> Role:
     require(actor, Perm.ROLES_MANAGE, obj=role)
     role = Role.objects.for_business(actor.business).select_for_update().get(pk=role.pk)
@@ -140,6 +142,13 @@ def role_update(
         role.permissions = codes
     role.save()
     after = _snapshot_role(role)
+    if before["permissions"] != after["permissions"] or expected_seat_version is not None:
+        seats_may_have_changed(
+            actor=actor,
+            business=actor.business,
+            cause="role.permissions_changed",
+            expected_seat_version=expected_seat_version,
+        )
     if after != before:
         event = "role.permissions_changed" if before["permissions"] != after["permissions"] else "role.updated"
         security_event_record(event_type=event, actor=actor, target=role, before=before, after=after)
@@ -206,6 +215,7 @@ def employee_create(
     provides_services: bool = False,
     branches: Iterable[Branch] = (),
     role_branches: Iterable[Branch] = (),
+    expected_seat_version: int | None = None,
 ) -> Employee:
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
@@ -232,6 +242,13 @@ def employee_create(
     )
     employee.branches.set(branches)
     employee.role_branches.set(role_branches)
+    seats_may_have_changed(
+        actor=actor,
+        business=business,
+        employee=employee,
+        cause="employee.created",
+        expected_seat_version=expected_seat_version,
+    )
     security_event_record(
         event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
     )
@@ -250,6 +267,7 @@ def employee_update(
     role: Role | None = None,
     branches: Iterable[Branch] | None = None,
     role_branches: Iterable[Branch] | None = None,
+    expected_seat_version: int | None = None,
     **fields,
 ) -> Employee:
     require(actor, Perm.EMPLOYEES_MANAGE, obj=employee)
@@ -285,13 +303,22 @@ def employee_update(
     if role_branches is not None:
         employee.role_branches.set(_validate_branches(actor.business, role_branches, "role_branches"))
     after = _snapshot_employee(employee)
+    seats_may_have_changed(
+        actor=actor,
+        business=actor.business,
+        employee=employee,
+        cause="employee.role_changed" if before["role"] != after["role"] else "employee.updated",
+        expected_seat_version=expected_seat_version,
+    )
     if after != before:
         event_type = "employee.role_changed" if before["role"] != after["role"] else "employee.updated"
         security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after=after)
     return employee
 
 
-def _set_status(*, actor: Employee, employee: Employee, status: str, event_type: str) -> Employee:
+def _set_status(
+    *, actor: Employee, employee: Employee, status: str, event_type: str, expected_seat_version: int | None = None
+) -> Employee:
     require(actor, Perm.EMPLOYEES_BLOCK, obj=employee)
     employee = Employee.objects.for_business(actor.business).select_for_update().get(pk=employee.pk)
     if employee.pk == actor.pk:
@@ -305,23 +332,42 @@ def _set_status(*, actor: Employee, employee: Employee, status: str, event_type:
     employee.status_changed_at = timezone.now()
     employee.version += 1
     employee.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+    seats_may_have_changed(
+        actor=actor,
+        business=actor.business,
+        employee=employee,
+        cause=event_type,
+        expected_seat_version=expected_seat_version,
+    )
     security_event_record(event_type=event_type, actor=actor, target=employee, before=before, after={"status": status})
     return employee
 
 
 @transaction.atomic
-def employee_block(*, actor: Employee, employee: Employee) -> Employee:
+def employee_block(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
     """Block: sessions, API tokens, remembered devices, pending codes and approvals all die now."""
-    employee = _set_status(actor=actor, employee=employee, status=EmployeeStatus.BLOCKED, event_type="employee.blocked")
+    employee = _set_status(
+        actor=actor,
+        employee=employee,
+        status=EmployeeStatus.BLOCKED,
+        event_type="employee.blocked",
+        expected_seat_version=expected_seat_version,
+    )
     api_tokens_revoke_all(employee=employee)
     employee_access_revoke(employee=employee)
     return employee
 
 
 @transaction.atomic
-def employee_unblock(*, actor: Employee, employee: Employee) -> Employee:
+def employee_unblock(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
     """Unblock: the same person, password, second factors and history come back; revoked tokens stay revoked."""
-    return _set_status(actor=actor, employee=employee, status=EmployeeStatus.ACTIVE, event_type="employee.unblocked")
+    return _set_status(
+        actor=actor,
+        employee=employee,
+        status=EmployeeStatus.ACTIVE,
+        event_type="employee.unblocked",
+        expected_seat_version=expected_seat_version,
+    )
 
 
 # --- onboarding --------------------------------------------------------------------------------------

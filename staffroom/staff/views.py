@@ -25,6 +25,14 @@ def employee_list(request):
     return render(request, "staff/employee_list.html", {"rows": rows, "billable_count": billable})
 
 
+def _seat_version(request) -> int | None:
+    """The ledger version the "will my price change?" preview showed; a stale one is refused (409)."""
+    try:
+        return int(request.POST["seat_version"])
+    except (KeyError, ValueError):
+        return None
+
+
 ERROR_ALIASES = {"role_id": "role", "branch_ids": "branches", "role_branch_ids": "role_branches"}
 
 
@@ -36,7 +44,9 @@ def employee_create(request):
         data = dict(form.cleaned_data)
         data.pop("version", None)
         try:
-            employee = services.employee_create(actor=request.employee, **data)
+            employee = services.employee_create(
+                actor=request.employee, expected_seat_version=_seat_version(request), **data
+            )
         except ApplicationError as error:
             add_service_error(form, error, ERROR_ALIASES)
         else:
@@ -74,6 +84,7 @@ def employee_edit(request, employee_id):
                 actor=request.employee,
                 employee=employee,
                 expected_version=expected_version,
+                expected_seat_version=_seat_version(request),
                 role_branches=role_branches,
                 **data,
             )
@@ -89,7 +100,7 @@ def employee_edit(request, employee_id):
 def _status_change(request, employee_id, service, done_message):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
     try:
-        service(actor=request.employee, employee=employee)
+        service(actor=request.employee, employee=employee, expected_seat_version=_seat_version(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -134,7 +145,9 @@ def role_edit(request, role_id=None):
             if role is None:
                 services.role_create(actor=request.employee, **form.cleaned_data)
             else:
-                services.role_update(actor=request.employee, role=role, **form.cleaned_data)
+                services.role_update(
+                    actor=request.employee, role=role, expected_seat_version=_seat_version(request), **form.cleaned_data
+                )
         except ApplicationError as error:
             add_service_error(form, error)
         else:

@@ -1,0 +1,257 @@
+"""Subscription arithmetic on plain values: seats, list prices, invoice lines, anchored months and the prepaid ledger."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from staffroom.core.money import round_money
+
+TERM_MONTHS = (1, 3, 6, 12)
+
+
+# --- seats and prices --------------------------------------------------------------------------------
+
+
+def paid_seats(*, billable: int, free_seats: int) -> int:
+    """p = max(0, billable − F)."""
+    return max(0, billable - free_seats)
+
+
+def monthly_list_price(*, base_price: Decimal, seat_price: Decimal, paid: int) -> Decimal:
+    """M(p) = B + S·p, exact (no rounding: list prices are given in minor units already)."""
+    return base_price + seat_price * paid
+
+
+@dataclass(frozen=True)
+class PriceTerms:
+    """The price-relevant part of a plan version."""
+
+    base_price: Decimal
+    free_seats: int
+    seat_price: Decimal
+    currency: str
+
+    def paid_seats(self, billable: int) -> int:
+        return paid_seats(billable=billable, free_seats=self.free_seats)
+
+    def monthly_price(self, billable: int) -> Decimal:
+        return monthly_list_price(
+            base_price=self.base_price, seat_price=self.seat_price, paid=self.paid_seats(billable)
+        )
+
+
+# --- anchored months ---------------------------------------------------------------------------------
+
+
+def add_months(anchor: datetime.date, months: int) -> datetime.date:
+    """The same day of the month `months` later, clamped to the month's end (Jan 31 + 1 month = Feb 28/29).
+
+    Always computed from the anchor, never by chaining one-month steps (Jan 31 → Feb 28 → Mar 28 would drift).
+    """
+    month_index = anchor.year * 12 + (anchor.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    day = min(anchor.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def term_end(start: datetime.date, months: int) -> datetime.date:
+    return add_months(start, months)
+
+
+def local_date(moment: datetime.datetime, time_zone: str) -> datetime.date:
+    """The business's calendar date at an aware moment: effective dates are local dates."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be aware")
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def days_between(start: datetime.date, end: datetime.date) -> int:
+    return (end - start).days
+
+
+# --- invoices ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvoiceQuote:
+    months: int
+    discount_percent: Decimal
+    paid_seats: int
+    base_line: Decimal
+    seats_line: Decimal
+    currency: str
+
+    @property
+    def total(self) -> Decimal:
+        return self.base_line + self.seats_line
+
+
+def invoice_quote(*, terms: PriceTerms, billable: int, months: int, discount_percent: Decimal) -> InvoiceQuote:
+    """Lines base = k·B·(1−d) and seats = k·S·p·(1−d), each rounded half-up; the total is their sum."""
+    if months not in TERM_MONTHS:
+        raise ValueError(f"term must be one of {TERM_MONTHS} months")
+    if not Decimal(0) <= discount_percent < Decimal(100):
+        raise ValueError("discount must be at least 0 and below 100 percent")
+    keep = 1 - discount_percent / Decimal(100)
+    paid = terms.paid_seats(billable)
+    return InvoiceQuote(
+        months=months,
+        discount_percent=discount_percent,
+        paid_seats=paid,
+        base_line=round_money(months * terms.base_price * keep, terms.currency),
+        seats_line=round_money(months * terms.seat_price * paid * keep, terms.currency),
+        currency=terms.currency,
+    )
+
+
+# --- the prepaid-value ledger ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    """Prepaid value W (in list-price-days, exact), the date L it was last restated at, and the price M it runs at.
+
+    The exact end is L + W / M days; only the shown `paid_until` is rounded (up to the next whole day).
+    """
+
+    value: Fraction
+    since: datetime.date
+    monthly_price: Fraction
+
+    @property
+    def exact_days_left(self) -> Fraction:
+        return self.value / self.monthly_price
+
+    @property
+    def paid_until(self) -> datetime.date:
+        return self.since + datetime.timedelta(days=math.ceil(self.exact_days_left))
+
+
+def _exact(amount: Decimal | Fraction | int) -> Fraction:
+    return amount if isinstance(amount, Fraction) else Fraction(amount)
+
+
+def ledger_open(*, start: datetime.date, end: datetime.date, monthly_price: Decimal) -> LedgerState:
+    """On purchase or renewal: W = days(start, end) · M(p). The term discount plays no part in the date."""
+    if monthly_price <= 0:
+        raise ValueError("a plan's monthly list price must be positive")
+    if end <= start:
+        raise ValueError("a term ends after it starts")
+    price = _exact(monthly_price)
+    return LedgerState(value=days_between(start, end) * price, since=start, monthly_price=price)
+
+
+def ledger_seat_change(
+    state: LedgerState, *, effective: datetime.date, monthly_price: Decimal | Fraction
+) -> LedgerState:
+    """A change of paid seats effective on local date X: W ← W − days(L, X)·M_old, then it runs at M_new.
+
+    A change on or after the shown paid-until date moves nothing (the value is spent; renewal restates it),
+    and an effective date before L counts as L (changes never rewrite the past).
+    """
+    if monthly_price <= 0:
+        raise ValueError("a plan's monthly list price must be positive")
+    if effective >= state.paid_until:
+        return state
+    effective = max(effective, state.since)
+    consumed = days_between(state.since, effective) * state.monthly_price
+    return LedgerState(value=state.value - consumed, since=effective, monthly_price=_exact(monthly_price))
+
+
+def ledger_change_allowed(state: LedgerState, new_state: LedgerState, *, removal_extends_term: bool) -> LedgerState:
+    """Operators can turn off extension on seat removal: then a cheaper price keeps the previous date."""
+    if removal_extends_term or new_state.paid_until <= state.paid_until or new_state is state:
+        return new_state
+    # Keep the date: spend the value that would have carried past it, so the exact end is the old shown date.
+    days_left = days_between(new_state.since, state.paid_until)
+    return replace(new_state, value=days_left * new_state.monthly_price)
+
+
+@dataclass(frozen=True)
+class SeatChangeEffect:
+    """What a change of the billable count does: the numbers the "will my price change?" preview shows."""
+
+    billable_before: int
+    billable_after: int
+    paid_seats_before: int
+    paid_seats_after: int
+    monthly_price_before: Decimal
+    monthly_price_after: Decimal
+    paid_until_before: datetime.date
+    paid_until_after: datetime.date
+    renewal: InvoiceQuote
+    state_after: LedgerState
+
+    @property
+    def changes_price(self) -> bool:
+        return self.monthly_price_before != self.monthly_price_after
+
+
+def seat_change_effect(
+    *,
+    state: LedgerState | None,
+    terms: PriceTerms,
+    renewal_terms: PriceTerms,
+    renewal_months: int,
+    renewal_discount_percent: Decimal,
+    billable_before: int,
+    billable_after: int,
+    effective: datetime.date,
+    trial_until: datetime.date | None = None,
+    removal_extends_term: bool = True,
+) -> SeatChangeEffect:
+    """The one function behind both the preview and the applied change."""
+    price_before = terms.monthly_price(billable_before)
+    price_after = terms.monthly_price(billable_after)
+    if state is None:
+        # No prepaid value yet (trial): the date is the trial's end whatever the seats.
+        until_before = until_after = trial_until or effective
+        state_after = None
+    elif billable_before == billable_after or price_before == price_after:
+        until_before = until_after = state.paid_until
+        state_after = state
+    else:
+        until_before = state.paid_until
+        candidate = ledger_seat_change(state, effective=effective, monthly_price=price_after)
+        state_after = ledger_change_allowed(state, candidate, removal_extends_term=removal_extends_term)
+        until_after = state_after.paid_until
+    renewal = invoice_quote(
+        terms=renewal_terms, billable=billable_after, months=renewal_months, discount_percent=renewal_discount_percent
+    )
+    return SeatChangeEffect(
+        billable_before=billable_before,
+        billable_after=billable_after,
+        paid_seats_before=terms.paid_seats(billable_before),
+        paid_seats_after=terms.paid_seats(billable_after),
+        monthly_price_before=price_before,
+        monthly_price_after=price_after,
+        paid_until_before=until_before,
+        paid_until_after=until_after,
+        renewal=renewal,
+        state_after=state_after,
+    )
+
+
+def subscription_purchase(
+    *, terms: PriceTerms, billable: int, start: datetime.date, months: int, discount_percent: Decimal
+) -> tuple[InvoiceQuote, LedgerState]:
+    """A purchase or renewal of k months: the invoice at the discounted price, the ledger at the list price."""
+    quote = invoice_quote(terms=terms, billable=billable, months=months, discount_percent=discount_percent)
+    state = ledger_open(start=start, end=term_end(start, months), monthly_price=terms.monthly_price(billable))
+    return quote, state
+
+
+# --- savings -----------------------------------------------------------------------------------------
+
+
+def monthly_saving(*, terms: PriceTerms, billable: int, made_free: int) -> Decimal:
+    """What the monthly list price drops by when `made_free` billable employees become free."""
+    made_free = max(0, min(made_free, billable))
+    return terms.monthly_price(billable) - terms.monthly_price(billable - made_free)

@@ -1,0 +1,111 @@
+"""API shapes of the subscription, its ledger, invoices and the savings advisor."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class PlanOut(Schema):
+    id: int
+    code: str
+    version: int
+    name: str
+    currency: str
+    base_price: Decimal
+    free_seats: int
+    seat_price: Decimal
+    discounts: dict[int, Decimal]
+    seat_removal_extends_term: bool
+    grace_days: int
+
+
+class SubscriptionOut(Schema):
+    plan: PlanOut
+    status: str
+    term_months: int
+    term_start: date
+    paid_until: date
+    billable_count: int
+    paid_seats: int
+    monthly_price: Decimal
+    seat_version: int
+    next_plan: PlanOut
+    next_term_months: int
+    renewal_total: Decimal
+
+
+class LedgerEventOut(Schema):
+    version: int
+    kind: str
+    effective_date: date
+    billable_before: int
+    billable_after: int
+    paid_seats_before: int
+    paid_seats_after: int
+    monthly_price_before: Decimal
+    monthly_price_after: Decimal
+    paid_until_before: date | None
+    paid_until_after: date
+    employee_id: int | None
+    employee: str
+    cause: str
+    actor: str
+    recorded_at: datetime
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str | None
+    kind: str
+    status: str
+    plan: str
+    term_start: date
+    term_end: date
+    term_months: int
+    billable_count: int
+    paid_seats: int
+    discount_percent: Decimal
+    base_line: Decimal
+    seats_line: Decimal
+    total: Decimal
+    currency: str
+    issued_on: date
+    paid_at: datetime | None
+
+
+class NextTermIn(Schema):
+    plan_id: int | None = None
+    term_months: int | None = None
+
+
+class PurchaseIn(Schema):
+    term_months: int
+
+
+class SavingAdviceOut(Schema):
+    employee_id: int
+    full_name: str
+    reasons: str
+    monthly_saving: Decimal
+
+
+class SavingsOut(Schema):
+    days: int
+    is_tracked: bool
+    currency: str
+    total_monthly_saving: Decimal
+    advice: list[SavingAdviceOut]
+
+
+class MakeFreeIn(Schema):
+    role_id: int | None = None
+    expected_seat_version: int | None = None
+
+
+class RealizedSavingOut(Schema):
+    employee_id: int | None
+    employee: str
+    monthly_saving: Decimal
+    currency: str
+    recorded_at: datetime

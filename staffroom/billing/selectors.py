@@ -1,0 +1,186 @@
+"""Reads of subscriptions, ledger, invoices and the "will my price change?" preview, scoped to one business."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from staffroom.staff.calculations import classify_seat
+from staffroom.staff.models import Employee, EmployeeStatus
+
+from . import calculations
+from .models import Invoice, RealizedSaving, SeatLedgerEvent, Subscription
+
+
+def subscription_for_business(business) -> Subscription | None:
+    return Subscription.objects.for_business(business).select_related("plan", "next_plan", "business").first()
+
+
+def ledger_events(business) -> QuerySet[SeatLedgerEvent]:
+    return SeatLedgerEvent.objects.for_business(business).order_by("-version")
+
+
+def invoices_for_business(business) -> QuerySet[Invoice]:
+    return Invoice.objects.for_business(business).select_related("plan")
+
+
+def realized_savings(business) -> QuerySet[RealizedSaving]:
+    return RealizedSaving.objects.for_business(business)
+
+
+def proposed_billable_count(
+    business,
+    *,
+    employee: Employee | None = None,
+    is_new: bool = False,
+    role=None,
+    provides_services: bool | None = None,
+    status: str | None = None,
+    role_permissions=None,
+) -> int:
+    """The billable count if the proposed change were saved: classification over the proposed employee states.
+
+    `employee` with `is_new` False: that employee as changed; `is_new`: one more employee with `role`;
+    `role` with `role_permissions`: every holder of that role with the new permissions.
+    """
+    employees = Employee.objects.for_business(business).select_related("role", "business")
+    changed_role_permissions = frozenset(role_permissions) if role_permissions is not None else None
+    count = 0
+    for current in employees:
+        current_role = current.role
+        permissions = current_role.effective_permissions
+        is_active = current.status == EmployeeStatus.ACTIVE
+        services = current.provides_services
+        if employee is not None and not is_new and current.pk == employee.pk:
+            if role is not None:
+                current_role = role
+                permissions = role.effective_permissions
+            if provides_services is not None:
+                services = provides_services
+            if status is not None:
+                is_active = status == EmployeeStatus.ACTIVE
+        if changed_role_permissions is not None and role is not None and current_role.pk == role.pk:
+            permissions = changed_role_permissions if not role.is_owner_role else permissions
+        seat = classify_seat(
+            is_active=is_active,
+            provides_services=services,
+            permissions=permissions,
+            is_designated_owner=business.owner_id == current.pk,
+        )
+        count += seat.is_billable
+    if is_new and role is not None:
+        count += classify_seat(
+            is_active=True,
+            provides_services=bool(provides_services),
+            permissions=role.effective_permissions,
+            is_designated_owner=False,
+        ).is_billable
+    return count
+
+
+def seat_preview(business, **proposal) -> dict:
+    """What the proposed change does to the bill: the same `seat_effect` the applied change uses."""
+    from .services import business_today, seat_effect
+
+    billable_after = proposed_billable_count(business, **proposal)
+    subscription = subscription_for_business(business)
+    if subscription is None:
+        return {
+            "has_subscription": False,
+            "billable_before": None,
+            "billable_after": billable_after,
+            "seat_version": 0,
+        }
+    effect = seat_effect(subscription, billable_after=billable_after, effective=business_today(business))
+    return {
+        "has_subscription": True,
+        "billable_before": effect.billable_before,
+        "billable_after": effect.billable_after,
+        "paid_seats_before": effect.paid_seats_before,
+        "paid_seats_after": effect.paid_seats_after,
+        "monthly_price_before": effect.monthly_price_before,
+        "monthly_price_after": effect.monthly_price_after,
+        "currency": subscription.plan.currency,
+        "paid_until_before": effect.paid_until_before,
+        "paid_until_after": effect.paid_until_after,
+        "renewal_months": effect.renewal.months,
+        "renewal_total": effect.renewal.total,
+        "changes_price": effect.changes_price,
+        "seat_version": subscription.ledger_version,
+    }
+
+
+@dataclass(frozen=True)
+class SavingAdvice:
+    employee: Employee
+    reasons: str
+    monthly_saving: Decimal
+
+
+@dataclass(frozen=True)
+class SavingsReport:
+    days: int
+    is_tracked: bool
+    advice: list[SavingAdvice]
+    total_monthly_saving: Decimal
+    currency: str
+
+
+def savings_advice(business, *, days: int = 30) -> SavingsReport | None:
+    """Billable employees who used none of their paid rights in the last `days` days, and what freeing them saves."""
+    from staffroom.staff.selectors import employee_seat, employees_for_business
+
+    from .activity import activity_source_names, employees_with_paid_activity
+
+    subscription = subscription_for_business(business)
+    if subscription is None:
+        return None
+    terms = subscription.plan.price_terms
+    since = timezone.now() - datetime.timedelta(days=days)
+    if not activity_source_names():
+        return SavingsReport(days, False, [], Decimal(0), terms.currency)
+    active = employees_with_paid_activity(business, since)
+    billable = [
+        (employee, seat)
+        for employee in employees_for_business(business)
+        if (seat := employee_seat(employee)).is_billable
+    ]
+    idle = [
+        (employee, seat)
+        for employee, seat in billable
+        # Someone hired within the window has not had the chance to use their rights yet.
+        if employee.pk not in active and employee.created_at <= since
+    ]
+    count = len(billable)
+    advice = [
+        SavingAdvice(employee, seat.explanation, calculations.monthly_saving(terms=terms, billable=count, made_free=1))
+        for employee, seat in idle
+    ]
+    total = calculations.monthly_saving(terms=terms, billable=count, made_free=len(idle))
+    return SavingsReport(days, True, advice, total, terms.currency)
+
+
+def free_roles(business) -> list:
+    """Roles whose holders are free (no paid rights), for the advisor's one-click change."""
+    from staffroom.staff.selectors import roles_for_business
+
+    return [
+        role
+        for role in roles_for_business(business)
+        if not classify_seat(
+            is_active=True, provides_services=False, permissions=role.effective_permissions, is_designated_owner=False
+        ).is_billable
+    ]
+
+
+def default_free_role(business, chosen_id: int | None = None):
+    roles = free_roles(business)
+    return (
+        next((role for role in roles if role.pk == chosen_id), None)
+        or next((role for role in roles if role.template_code == "viewer"), None)
+        or (roles[0] if roles else None)
+    )

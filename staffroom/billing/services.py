@@ -1,0 +1,707 @@
+"""Every change to subscriptions, the seat ledger, invoices and savings: one transaction each, with its event."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from staffroom.core.errors import Conflict, field_error
+from staffroom.security.services import security_event_record
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import require
+from staffroom.staff.selectors import billable_employee_count
+
+from . import calculations
+from .models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    LedgerEventKind,
+    Plan,
+    RealizedSaving,
+    SeatLedgerEvent,
+    Subscription,
+    SubscriptionStatus,
+)
+
+# Renewal invoices are issued this many days before the paid-until date.
+RENEWAL_NOTICE_DAYS = 7
+STALE_PREVIEW_MESSAGE = gettext_lazy("The price changed meanwhile: review the change again.")
+
+
+def business_today(business) -> datetime.date:
+    """Effective dates are the business's local calendar dates."""
+    return calculations.local_date(timezone.now(), business.time_zone)
+
+
+def subscription_for_update(business) -> Subscription | None:
+    """Serializes every seat and billing change of one business (row lock on its subscription)."""
+    return (
+        Subscription.objects.for_business(business)
+        .select_for_update(of=("self",))
+        .select_related("plan", "next_plan", "business")
+        .first()
+    )
+
+
+def current_plan_version(code: str) -> Plan | None:
+    return Plan.objects.filter(code=code).order_by("-version").first()
+
+
+def _label(actor) -> str:
+    return str(actor)[:200] if actor is not None else ""
+
+
+# --- the one function behind preview and apply ---------------------------------------------------------
+
+
+def seat_effect(subscription: Subscription, *, billable_after: int, effective: datetime.date):
+    """What moving from the recorded billable count to `billable_after` does; previews and changes both call it."""
+    plan = subscription.plan
+    renewal_plan = current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+    months = subscription.renewal_months
+    return calculations.seat_change_effect(
+        state=subscription.ledger_state,
+        terms=plan.price_terms,
+        renewal_terms=renewal_plan.price_terms,
+        renewal_months=months,
+        renewal_discount_percent=renewal_plan.discount_for(months),
+        billable_before=subscription.billable_count,
+        billable_after=billable_after,
+        effective=effective,
+        trial_until=subscription.paid_until if subscription.ledger_state is None else None,
+        removal_extends_term=plan.seat_removal_extends_term,
+    )
+
+
+def _append_event(
+    subscription: Subscription,
+    *,
+    kind: str,
+    effective: datetime.date,
+    billable_before: int,
+    billable_after: int,
+    paid_until_before: datetime.date | None,
+    cause: str,
+    actor=None,
+    actor_label: str = "",
+    employee=None,
+) -> SeatLedgerEvent:
+    """Append one ledger event and store its outcome on the subscription (the only writer of those fields)."""
+    terms = subscription.plan.price_terms
+    subscription.ledger_version += 1
+    subscription.billable_count = billable_after
+    subscription.save()
+    return SeatLedgerEvent.objects.create(
+        business=subscription.business,
+        subscription=subscription,
+        version=subscription.ledger_version,
+        kind=kind,
+        effective_date=effective,
+        billable_before=billable_before,
+        billable_after=billable_after,
+        paid_seats_before=terms.paid_seats(billable_before),
+        paid_seats_after=terms.paid_seats(billable_after),
+        monthly_price_before=terms.monthly_price(billable_before),
+        monthly_price_after=terms.monthly_price(billable_after),
+        paid_until_before=paid_until_before,
+        paid_until_after=subscription.paid_until,
+        value_after=subscription.ledger_value,
+        employee=employee,
+        employee_label=str(employee)[:200] if employee is not None else "",
+        cause=cause[:64],
+        actor_label=actor_label or _label(actor),
+    )
+
+
+# --- seats -------------------------------------------------------------------------------------------
+
+
+def seats_sync(*, actor, business, cause: str, employee=None, expected_seat_version: int | None = None) -> None:
+    """The staff hook: recount billable employees under the business's lock and record a change of the count.
+
+    Runs inside the staff change's transaction, so the change and its ledger event commit or vanish together.
+    """
+    subscription = subscription_for_update(business)
+    if subscription is None:
+        if expected_seat_version not in (None, 0):
+            raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
+        return
+    if expected_seat_version is not None and expected_seat_version != subscription.ledger_version:
+        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
+    billable_after = billable_employee_count(business)
+    if billable_after == subscription.billable_count:
+        return
+    _record_seat_change(subscription, billable_after=billable_after, cause=cause, actor=actor, employee=employee)
+
+
+def _record_seat_change(subscription: Subscription, *, billable_after: int, cause: str, actor=None, employee=None):
+    effective = business_today(subscription.business)
+    effect = seat_effect(subscription, billable_after=billable_after, effective=effective)
+    billable_before = subscription.billable_count
+    paid_until_before = subscription.paid_until
+    if effect.state_after is not None:
+        subscription.store_ledger_state(effect.state_after)
+    event = _append_event(
+        subscription,
+        kind=LedgerEventKind.SEATS_CHANGED,
+        effective=effective,
+        billable_before=billable_before,
+        billable_after=billable_after,
+        paid_until_before=paid_until_before,
+        cause=cause,
+        actor=actor,
+        employee=employee,
+    )
+    security_event_record(
+        event_type="billing.seats_changed",
+        business=subscription.business,
+        actor=actor,
+        target=subscription,
+        before={
+            "billable": billable_before,
+            "monthly_price": str(effect.monthly_price_before),
+            "paid_until": paid_until_before,
+        },
+        after={
+            "billable": billable_after,
+            "monthly_price": str(effect.monthly_price_after),
+            "paid_until": subscription.paid_until,
+            "cause": cause,
+            "employee": event.employee_label,
+        },
+    )
+    return event
+
+
+def seats_recount(*, business, actor_label: str = "") -> SeatLedgerEvent | None:
+    """Bring the recorded count in line with the employees (operator console, repairs)."""
+    with transaction.atomic():
+        subscription = subscription_for_update(business)
+        if subscription is None:
+            return None
+        billable_after = billable_employee_count(business)
+        if billable_after == subscription.billable_count:
+            return None
+        return _record_seat_change(subscription, billable_after=billable_after, cause="recount")
+
+
+# --- subscriptions -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_start_trial(
+    *, business, plan: Plan, term_months: int = 1, today: datetime.date | None = None, actor=None, actor_label=""
+) -> Subscription:
+    """Open the business's subscription on a plan's trial (operator console, onboarding, demo)."""
+    if Subscription.objects.for_business(business).exists():
+        raise Conflict(_("This business has a subscription already."))
+    if term_months not in calculations.TERM_MONTHS:
+        raise field_error("term_months", _("Choose a term of 1, 3, 6 or 12 months."))
+    today = today or business_today(business)
+    billable = billable_employee_count(business)
+    subscription = Subscription.objects.create(
+        business=business,
+        plan=plan,
+        term_months=term_months,
+        status=SubscriptionStatus.TRIAL,
+        term_start=today,
+        paid_until=today + datetime.timedelta(days=plan.trial_days),
+        billable_count=billable,
+    )
+    _append_event(
+        subscription,
+        kind=LedgerEventKind.TRIAL_STARTED,
+        effective=today,
+        billable_before=billable,
+        billable_after=billable,
+        paid_until_before=None,
+        cause="subscription.trial_started",
+        actor=actor,
+        actor_label=actor_label,
+    )
+    security_event_record(
+        event_type="billing.subscription_started",
+        business=business,
+        actor=actor,
+        target=subscription,
+        after={"plan": str(plan), "status": subscription.status, "paid_until": subscription.paid_until},
+    )
+    return subscription
+
+
+@transaction.atomic
+def subscription_change_next_term(*, actor, plan: Plan | None = None, term_months: int | None = None) -> Subscription:
+    """The owner picks another plan or term; it applies from the next term (renewal)."""
+    require(actor, Perm.BILLING_MANAGE)
+    subscription = subscription_for_update(actor.business)
+    if subscription is None:
+        raise Conflict(_("This business has no subscription."))
+    if term_months is not None and term_months not in calculations.TERM_MONTHS:
+        raise field_error("term_months", _("Choose a term of 1, 3, 6 or 12 months."))
+    if plan is not None and (not plan.is_offered or plan.currency != subscription.plan.currency):
+        raise field_error("plan", _("Choose a plan that is offered in your currency."))
+    before = {"next_plan": str(subscription.renewal_plan), "next_term_months": subscription.renewal_months}
+    if plan is not None:
+        subscription.next_plan = plan
+    if term_months is not None:
+        subscription.next_term_months = term_months
+    subscription.save(update_fields=["next_plan", "next_term_months", "updated_at"])
+    # An issued, unpaid renewal invoice for the next term no longer matches: void it so the next run reissues.
+    Invoice.objects.for_business(actor.business).filter(
+        subscription=subscription, kind=InvoiceKind.RENEWAL, status=InvoiceStatus.ISSUED
+    ).update(status=InvoiceStatus.VOID)
+    security_event_record(
+        event_type="billing.next_term_changed",
+        actor=actor,
+        target=subscription,
+        before=before,
+        after={"next_plan": str(subscription.renewal_plan), "next_term_months": subscription.renewal_months},
+    )
+    return subscription
+
+
+# --- invoices ----------------------------------------------------------------------------------------
+
+
+def _assign_number(invoice: Invoice) -> None:
+    # Numbered per platform from the row id: unique under concurrent workers without a shared counter row.
+    invoice.number = f"SR-{invoice.issued_on.year}-{invoice.pk:07d}"
+    invoice.save(update_fields=["number"])
+
+
+def invoice_issue(
+    *,
+    subscription: Subscription,
+    kind: str,
+    term_start: datetime.date,
+    plan: Plan,
+    months: int,
+    today: datetime.date,
+    known_absent: bool = False,
+) -> tuple[Invoice, bool]:
+    """Issue the invoice for a term, or return the one that exists: one per subscription and term start.
+
+    `known_absent`: the caller holds the subscription lock and has just looked; the unique key still decides.
+    """
+    existing = (
+        None
+        if known_absent
+        else Invoice.objects.for_business(subscription.business_id)
+        .filter(subscription=subscription, term_start=term_start)
+        .exclude(status=InvoiceStatus.VOID)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    quote = calculations.invoice_quote(
+        terms=plan.price_terms,
+        billable=subscription.billable_count,
+        months=months,
+        discount_percent=plan.discount_for(months),
+    )
+    try:
+        # Under the caller's lock a clash cannot happen short of a bug; there the whole batch rolls back instead
+        # of paying a savepoint per invoice.
+        with transaction.atomic(savepoint=not known_absent):
+            invoice = Invoice.objects.create(
+                business_id=subscription.business_id,
+                subscription=subscription,
+                kind=kind,
+                plan=plan,
+                term_start=term_start,
+                term_end=calculations.term_end(term_start, months),
+                term_months=months,
+                billable_count=subscription.billable_count,
+                paid_seats=quote.paid_seats,
+                base_price=plan.base_price,
+                seat_price=plan.seat_price,
+                discount_percent=plan.discount_for(months),
+                base_line=quote.base_line,
+                seats_line=quote.seats_line,
+                total=quote.total,
+                currency=plan.currency,
+                issued_on=today,
+            )
+            _assign_number(invoice)
+    except IntegrityError:
+        if known_absent:
+            raise
+        # Another worker issued it first: the unique key decided, we return theirs.
+        return (
+            Invoice.objects.for_business(subscription.business_id)
+            .exclude(status=InvoiceStatus.VOID)
+            .get(subscription=subscription, term_start=term_start),
+            False,
+        )
+    security_event_record(
+        event_type="billing.invoice_issued",
+        business=subscription.business,
+        target=invoice,
+        after={"number": invoice.number, "total": str(invoice.total), "term_start": term_start, "months": months},
+    )
+    return invoice, True
+
+
+@transaction.atomic
+def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> Invoice:
+    """The owner buys a term (after or during the trial, or to come back from read-only): a purchase invoice."""
+    require(actor, Perm.BILLING_MANAGE)
+    subscription = subscription_for_update(actor.business)
+    if subscription is None:
+        raise Conflict(_("This business has no subscription."))
+    if months not in calculations.TERM_MONTHS:
+        raise field_error("months", _("Choose a term of 1, 3, 6 or 12 months."))
+    if subscription.status == SubscriptionStatus.ACTIVE:
+        raise Conflict(_("The subscription is paid; change the plan or term for the next term instead."))
+    plan = plan or current_plan_version(subscription.plan.code) or subscription.plan
+    today = business_today(actor.business)
+    if subscription.status == SubscriptionStatus.TRIAL:
+        start = max(today, subscription.paid_until)  # the trial runs out first
+    elif subscription.status == SubscriptionStatus.GRACE and subscription.ledger_state is not None:
+        start = subscription.paid_until  # grace days were used: the new term continues the old one
+    else:
+        start = today
+    # The purchase replaces any unpaid renewal invoice.
+    Invoice.objects.for_business(actor.business).filter(
+        subscription=subscription, kind=InvoiceKind.RENEWAL, status=InvoiceStatus.ISSUED
+    ).update(status=InvoiceStatus.VOID)
+    invoice, _created = invoice_issue(
+        subscription=subscription, kind=InvoiceKind.PURCHASE, term_start=start, plan=plan, months=months, today=today
+    )
+    return invoice
+
+
+def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.date, actor_label: str) -> None:
+    """Restate the prepaid value for the invoice's term: W = days(start, end) · M(p) at the invoiced count."""
+    end = calculations.term_end(start, invoice.term_months)
+    plan = invoice.plan
+    paid_until_before = subscription.paid_until
+    subscription.plan = plan
+    subscription.term_months = invoice.term_months
+    if subscription.next_plan_id == plan.pk or (subscription.next_plan and subscription.next_plan.code == plan.code):
+        subscription.next_plan = None
+    if subscription.next_term_months == invoice.term_months:
+        subscription.next_term_months = None
+    subscription.term_start = start
+    subscription.status = SubscriptionStatus.ACTIVE
+    state = calculations.ledger_open(
+        start=start, end=end, monthly_price=plan.price_terms.monthly_price(invoice.billable_count)
+    )
+    subscription.store_ledger_state(state)
+    billable_now = subscription.billable_count
+    subscription.billable_count = invoice.billable_count
+    _append_event(
+        subscription,
+        kind=LedgerEventKind.PURCHASED if invoice.kind == InvoiceKind.PURCHASE else LedgerEventKind.RENEWED,
+        effective=start,
+        billable_before=billable_now,
+        billable_after=invoice.billable_count,
+        paid_until_before=paid_until_before,
+        cause=f"invoice {invoice.number}",
+        actor_label=actor_label,
+    )
+    invoice.is_applied = True
+    invoice.save(update_fields=["is_applied", "updated_at"])
+    security_event_record(
+        event_type="billing.term_opened",
+        business=subscription.business,
+        target=subscription,
+        before={"paid_until": paid_until_before},
+        after={
+            "plan": str(plan),
+            "term_start": start,
+            "paid_until": subscription.paid_until,
+            "invoice": invoice.number,
+        },
+    )
+    if billable_now != invoice.billable_count:
+        # Employees changed since the invoice was issued: the new term runs at today's count from its start.
+        _record_seat_change(subscription, billable_after=billable_now, cause="count at term start")
+
+
+def _apply_paid_renewal_if_due(subscription: Subscription, today: datetime.date, actor_label: str) -> bool:
+    if subscription.paid_until > today and subscription.status not in (
+        SubscriptionStatus.TRIAL,
+        SubscriptionStatus.READ_ONLY,
+    ):
+        return False
+    invoice = (
+        Invoice.objects.for_business(subscription.business_id)
+        .filter(subscription=subscription, status=InvoiceStatus.PAID, is_applied=False)
+        .order_by("term_start")
+        .first()
+    )
+    if invoice is None:
+        return False
+    if subscription.status == SubscriptionStatus.READ_ONLY:
+        start = today  # access was closed: the new term starts when it is paid
+    elif subscription.ledger_state is None:
+        start = max(invoice.term_start, today)  # the first paid term starts when the trial ends or at payment
+    else:
+        start = subscription.paid_until  # the old value ran out here; the new term continues from it
+    if start > today:
+        return False
+    _open_term(subscription, invoice, start=start, actor_label=actor_label)
+    return True
+
+
+@dataclass(frozen=True)
+class PaymentRecorded:
+    invoice: Invoice
+    applied: bool
+
+
+class PaymentGateway(Protocol):
+    """How an invoice gets paid. A card gateway adapter implements this; none is wired yet."""
+
+    method: str
+
+    def confirm(self, *, invoice: Invoice, reference: str) -> str:
+        """Check the payment with the provider and return the reference to store (raise an ApplicationError if not)."""
+        ...
+
+
+class BankTransferGateway:
+    """Payments confirmed by the operator against the bank statement."""
+
+    method = "bank_transfer"
+
+    def confirm(self, *, invoice: Invoice, reference: str) -> str:
+        if not reference.strip():
+            raise field_error("reference", _("Enter the bank transfer reference."))
+        return reference.strip()
+
+
+@transaction.atomic
+def invoice_mark_paid(
+    *,
+    invoice: Invoice,
+    operator_label: str,
+    reference: str,
+    gateway: PaymentGateway | None = None,
+    today: datetime.date | None = None,
+) -> PaymentRecorded:
+    """The operator marks an invoice paid (bank transfer); the term opens now or when the current one runs out."""
+    gateway = gateway or BankTransferGateway()
+    subscription = subscription_for_update(invoice.business)
+    invoice = Invoice.objects.for_business(invoice.business_id).select_for_update().get(pk=invoice.pk)
+    if invoice.status == InvoiceStatus.PAID:
+        return PaymentRecorded(invoice, False)
+    if invoice.status == InvoiceStatus.VOID:
+        raise Conflict(_("This invoice is void."))
+    invoice.payment_reference = gateway.confirm(invoice=invoice, reference=reference)
+    invoice.payment_method = gateway.method
+    invoice.status = InvoiceStatus.PAID
+    invoice.paid_at = timezone.now()
+    invoice.paid_by_label = operator_label[:200]
+    invoice.save()
+    security_event_record(
+        event_type="billing.invoice_paid",
+        business=invoice.business,
+        target=invoice,
+        target_label=invoice.number,
+        after={"total": str(invoice.total), "method": invoice.payment_method, "by": operator_label},
+    )
+    today = today or business_today(invoice.business)
+    applied = _apply_paid_renewal_if_due(subscription, today, operator_label)
+    return PaymentRecorded(invoice, applied)
+
+
+# --- the daily run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    invoices_issued: int = 0
+    terms_opened: int = 0
+    moved_to_grace: int = 0
+    moved_to_read_only: int = 0
+
+
+def _set_status(subscription: Subscription, status: str, reason: str) -> None:
+    before = subscription.status
+    subscription.status = status
+    subscription.save(update_fields=["status", "updated_at"])
+    security_event_record(
+        event_type="billing.status_changed",
+        business=subscription.business,
+        target=subscription,
+        before={"status": before},
+        after={"status": status, "reason": reason},
+    )
+
+
+def subscription_run_day(
+    *, subscription_id: int, business_id: int, run_date: datetime.date, report: RunReport, plans: dict | None = None
+):
+    """One subscription's due work for a date: open paid terms, issue the renewal, move to grace/read-only.
+
+    Runs inside the caller's transaction (a batch of the daily run); the subscription row lock is held to its end.
+    """
+    subscription = (
+        Subscription.objects.for_business(business_id)
+        .select_for_update(of=("self",))
+        .select_related("plan", "next_plan", "business")
+        .filter(pk=subscription_id)
+        .first()
+    )
+    if subscription is None:
+        return
+    if _apply_paid_renewal_if_due(subscription, run_date, "billing_run"):
+        report.terms_opened += 1
+    if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.GRACE):
+        notice_from = subscription.paid_until - datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
+        if run_date >= notice_from:
+            open_invoices = list(
+                Invoice.objects.for_business(business_id)
+                .filter(subscription=subscription, is_applied=False)
+                .exclude(status=InvoiceStatus.VOID)
+                .only("pk", "kind", "status", "term_start")
+            )
+            # An unpaid renewal for another start (the date moved with seats, or the next term changed) is void.
+            outdated = [
+                invoice.pk
+                for invoice in open_invoices
+                if invoice.kind == InvoiceKind.RENEWAL
+                and invoice.status == InvoiceStatus.ISSUED
+                and invoice.term_start != subscription.paid_until
+            ]
+            if outdated:
+                Invoice.objects.for_business(business_id).filter(pk__in=outdated).update(status=InvoiceStatus.VOID)
+                security_event_record(
+                    event_type="billing.invoice_voided",
+                    business=subscription.business,
+                    target=subscription,
+                    after={"invoices": outdated, "reason": "the paid-until date or the next term changed"},
+                )
+            already_paid = any(invoice.status == InvoiceStatus.PAID for invoice in open_invoices)
+            already_issued = any(
+                invoice.pk not in outdated and invoice.term_start == subscription.paid_until
+                for invoice in open_invoices
+            )
+            if not already_paid and not already_issued:
+                code = subscription.renewal_plan.code
+                if plans is None or code not in plans:
+                    plan = current_plan_version(code) or subscription.renewal_plan
+                    if plans is not None:
+                        plans[code] = plan
+                plan = plans[code] if plans is not None else plan
+                _invoice, created = invoice_issue(
+                    subscription=subscription,
+                    kind=InvoiceKind.RENEWAL,
+                    term_start=subscription.paid_until,
+                    plan=plan,
+                    months=subscription.renewal_months,
+                    today=run_date,
+                    known_absent=True,
+                )
+                report.invoices_issued += int(created)
+    if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL) and run_date >= (
+        subscription.paid_until
+    ):
+        _set_status(subscription, SubscriptionStatus.GRACE, "unpaid at the paid-until date")
+        report.moved_to_grace += 1
+    if subscription.status == SubscriptionStatus.GRACE and run_date >= subscription.paid_until + datetime.timedelta(
+        days=subscription.plan.grace_days
+    ):
+        _set_status(subscription, SubscriptionStatus.READ_ONLY, "grace period over")
+        report.moved_to_read_only += 1
+
+
+# Subscriptions handled per transaction: each is still locked and decided on its own, but a commit per
+# business would make the run's time mostly commit latency. Rows are taken in id order, so concurrent
+# workers wait for each other instead of deadlocking.
+RUN_BATCH_SIZE = 200
+
+
+def _run_batch(batch, run_date, report, plans) -> None:
+    with transaction.atomic():
+        for subscription_id, business_id in batch:
+            subscription_run_day(
+                subscription_id=subscription_id, business_id=business_id, run_date=run_date, report=report, plans=plans
+            )
+
+
+def billing_run(*, run_date: datetime.date) -> RunReport:
+    """Everything due on a date, for every business; safe to repeat and to run in several workers at once."""
+    report = RunReport()
+    notice_horizon = run_date + datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
+    due = (
+        Subscription.objects.unscoped()
+        .filter(paid_until__lte=notice_horizon)
+        .exclude(status=SubscriptionStatus.READ_ONLY)
+        .values_list("pk", "business_id")
+        .order_by("pk")
+    )
+    plans: dict[str, Plan] = {}  # the newest version of each plan code, looked up once per run
+    batch: list[tuple[int, int]] = []
+    for row in due.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) >= RUN_BATCH_SIZE:
+            _run_batch(batch, run_date, report, plans)
+            batch = []
+    if batch:
+        _run_batch(batch, run_date, report, plans)
+    return report
+
+
+# --- savings -----------------------------------------------------------------------------------------
+
+
+def saving_record(*, business, employee, monthly_saving, actor) -> RealizedSaving | None:
+    """Called inside the change that made an advised employee free."""
+    subscription = Subscription.objects.for_business(business).first()
+    if subscription is None or monthly_saving <= 0:
+        return None
+    saving = RealizedSaving.objects.create(
+        business=business,
+        subscription=subscription,
+        employee=employee,
+        employee_label=str(employee)[:200],
+        monthly_saving=monthly_saving,
+        currency=subscription.plan.currency,
+        actor_label=_label(actor),
+    )
+    security_event_record(
+        event_type="billing.saving_realized",
+        actor=actor,
+        target=employee,
+        after={"monthly_saving": str(monthly_saving), "currency": saving.currency},
+    )
+    return saving
+
+
+@transaction.atomic
+def employee_make_free(*, actor, employee, role=None, expected_seat_version: int | None = None):
+    """The advisor's one-click change: no services and a role without paid rights; the saving is recorded."""
+    from staffroom.staff.selectors import employee_seat
+    from staffroom.staff.services import employee_update
+
+    require(actor, Perm.BILLING_MANAGE)
+    # Not locked here (the staff change locks the employee, then the subscription, in that order); the preview's
+    # seat version makes a change in between a conflict.
+    subscription = Subscription.objects.for_business(actor.business).select_related("plan").first()
+    if subscription is None:
+        raise Conflict(_("This business has no subscription."))
+    terms = subscription.plan.price_terms
+    price_before = terms.monthly_price(subscription.billable_count)
+    changes = {"provides_services": False}
+    if role is not None and not employee.is_designated_owner:
+        changes["role"] = role
+    employee = employee_update(actor=actor, employee=employee, expected_seat_version=expected_seat_version, **changes)
+    if employee_seat(employee).is_billable:
+        raise field_error(
+            "role", _("This role has paid rights: choose a role that cannot book, sell or take payments.")
+        )
+    subscription.refresh_from_db()
+    saving = price_before - terms.monthly_price(subscription.billable_count)
+    if saving <= 0:
+        raise Conflict(_("This employee is within the free seats: making them free saves nothing."))
+    return saving_record(business=actor.business, employee=employee, monthly_saving=saving, actor=actor)

@@ -1,0 +1,177 @@
+"""Pages: the Billing page, printable invoices, the "will my price change?" preview fragment, the savings advisor."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from staffroom.core.errors import ApplicationError
+from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.models import Employee, Role
+from staffroom.staff.permissions import permission_required
+from staffroom.staff.selectors import employee_seat, employees_for_business
+
+from . import calculations, selectors, services
+from .models import Plan, SubscriptionStatus, TermMonths
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _advisor_days(request) -> int:
+    days = _int_or_none(request.GET.get("days")) or 30
+    return min(max(days, 1), 366)
+
+
+@permission_required(Perm.BILLING_VIEW)
+def overview(request):
+    business = request.business
+    subscription = selectors.subscription_for_business(business)
+    context = {"subscription": subscription}
+    if subscription is not None:
+        seats = [(employee, employee_seat(employee)) for employee in employees_for_business(business)]
+        renewal_plan = services.current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+        months = subscription.renewal_months
+        context.update(
+            {
+                "seats": [(employee, seat) for employee, seat in seats if seat.is_billable],
+                "free_seats": [(employee, seat) for employee, seat in seats if not seat.is_billable],
+                "paid_seats": subscription.plan.price_terms.paid_seats(subscription.billable_count),
+                "monthly_price": subscription.plan.price_terms.monthly_price(subscription.billable_count),
+                "events": selectors.ledger_events(business).select_related("employee")[:50],
+                "invoices": selectors.invoices_for_business(business)[:50],
+                "renewal_plan": renewal_plan,
+                "renewal": calculations.invoice_quote(
+                    terms=renewal_plan.price_terms,
+                    billable=subscription.billable_count,
+                    months=months,
+                    discount_percent=renewal_plan.discount_for(months),
+                ),
+                "plans": Plan.objects.filter(is_offered=True, currency=subscription.plan.currency).order_by(
+                    "code", "-version"
+                ),
+                "term_choices": TermMonths.choices,
+                "can_purchase": subscription.status != SubscriptionStatus.ACTIVE,
+                "savings": selectors.savings_advice(business, days=_advisor_days(request)),
+                "realized": selectors.realized_savings(business)[:20],
+            }
+        )
+        # Only the newest version of each plan is offered.
+        latest = {}
+        for plan in context["plans"]:
+            latest.setdefault(plan.code, plan)
+        context["plans"] = list(latest.values())
+    return render(request, "billing/overview.html", context)
+
+
+@permission_required(Perm.BILLING_MANAGE)
+@require_POST
+def next_term_change(request):
+    plan = Plan.objects.filter(pk=_int_or_none(request.POST.get("plan")), is_offered=True).first()
+    try:
+        services.subscription_change_next_term(
+            actor=request.employee, plan=plan, term_months=_int_or_none(request.POST.get("term_months"))
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved: the change applies from the next term."))
+    return redirect("billing:overview")
+
+
+@permission_required(Perm.BILLING_MANAGE)
+@require_POST
+def purchase(request):
+    try:
+        invoice = services.subscription_purchase(
+            actor=request.employee, months=_int_or_none(request.POST.get("term_months")) or 0
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("billing:overview")
+    messages.success(request, _("Invoice %(number)s issued: pay it by bank transfer.") % {"number": invoice.number})
+    return redirect("billing:invoice", invoice_id=invoice.pk)
+
+
+@permission_required(Perm.BILLING_VIEW)
+def invoice_detail(request, invoice_id):
+    invoice = get_for_business_or_404(
+        selectors.invoices_for_business(request.business), request.business, pk=invoice_id
+    )
+    return render(request, "billing/invoice.html", {"invoice": invoice, "business": request.business})
+
+
+def _render_preview(request, preview):
+    return render(request, "billing/_preview.html", {"preview": preview})
+
+
+@permission_required(Perm.EMPLOYEES_MANAGE)
+def preview_employee(request):
+    """htmx: the effect of the employee form's current values (role, services flag) before saving."""
+    business = request.business
+    employee_id = _int_or_none(request.GET.get("employee"))
+    employee = get_for_business_or_404(Employee, business, pk=employee_id) if employee_id else None
+    role_id = _int_or_none(request.GET.get("role"))
+    role = Role.objects.for_business(business).filter(pk=role_id).first() if role_id else None
+    if employee is None and role is None:
+        return _render_preview(request, None)
+    status = request.GET.get("status") if request.GET.get("status") in ("active", "blocked") else None
+    preview = selectors.seat_preview(
+        business,
+        employee=employee,
+        is_new=employee is None,
+        role=role,
+        provides_services=request.GET.get("provides_services") in ("on", "true", "1"),
+        status=status,
+    )
+    return _render_preview(request, preview)
+
+
+@permission_required(Perm.ROLES_MANAGE)
+def preview_role(request, role_id):
+    """htmx: the effect of the role form's ticked permissions on every holder of the role."""
+    role = get_for_business_or_404(Role, request.business, pk=role_id)
+    preview = selectors.seat_preview(request.business, role=role, role_permissions=request.GET.getlist("permissions"))
+    return _render_preview(request, preview)
+
+
+@permission_required(Perm.BILLING_MANAGE)
+@require_http_methods(["GET", "POST"])
+def make_free(request, employee_id):
+    """The savings advisor's one-click change, shown through the same preview before it is applied."""
+    business = request.business
+    employee = get_for_business_or_404(employees_for_business(business), business, pk=employee_id)
+    free_roles = selectors.free_roles(business)
+    if not free_roles and not employee.is_designated_owner:
+        raise Http404
+    role = selectors.default_free_role(business, _int_or_none(request.POST.get("role")))
+    if request.method == "POST":
+        try:
+            services.employee_make_free(
+                actor=request.employee,
+                employee=employee,
+                role=role,
+                expected_seat_version=_int_or_none(request.POST.get("seat_version")),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(name)s is now free.") % {"name": employee.full_name})
+            return redirect("billing:overview")
+    preview = selectors.seat_preview(
+        business,
+        employee=employee,
+        role=None if employee.is_designated_owner else role,
+        provides_services=False,
+    )
+    return render(
+        request,
+        "billing/make_free.html",
+        {"employee": employee, "preview": preview, "free_roles": free_roles, "role": role},
+    )
