@@ -2,8 +2,12 @@
 
 from ninja import NinjaAPI
 
+from staffroom.catalog.api import router as catalog_router
+from staffroom.clients.api import router as clients_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.payments.api import router as payments_router
+from staffroom.scheduling.api import router as scheduling_router
 from staffroom.staff.api import router as staff_router
 from staffroom.tenancy.api import router as tenancy_router
 
@@ -21,3 +25,7 @@ install_error_handlers(api)
 api.add_router("/", tenancy_router)
 api.add_router("/", staff_router)
 api.add_router("/", identity_router)
+api.add_router("/", clients_router)
+api.add_router("/", catalog_router)
+api.add_router("/", scheduling_router)
+api.add_router("/", payments_router)

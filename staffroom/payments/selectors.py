@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from staffroom.core.money import round_money
+
 from .models import Payment, PaymentMethod, Refund
 
 
@@ -17,7 +19,9 @@ def appointment_paid_amount(appointment) -> Decimal:
         .filter(appointment=appointment)
         .aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
     )
-    return (figures["paid"] or Decimal(0)) - (figures["refunded"] or Decimal(0))
+    # SQLite sums decimals without their scale; quantize so both databases answer "500.00".
+    paid = (figures["paid"] or Decimal(0)) - (figures["refunded"] or Decimal(0))
+    return round_money(paid, appointment.business.currency)
 
 
 def appointment_balance(appointment) -> Decimal:
@@ -42,10 +46,10 @@ def cash_summary(business, branch, date: dt.date) -> dict:
     )
     by_method = {method: {"taken": Decimal(0), "refunded": Decimal(0), "tips": Decimal(0)} for method in PaymentMethod}
     for row in payments.values("method").annotate(taken=Sum("amount"), tips=Sum("tip_amount")):
-        by_method[row["method"]]["taken"] = row["taken"] or Decimal(0)
-        by_method[row["method"]]["tips"] = row["tips"] or Decimal(0)
+        by_method[row["method"]]["taken"] = round_money(row["taken"] or Decimal(0), business.currency)
+        by_method[row["method"]]["tips"] = round_money(row["tips"] or Decimal(0), business.currency)
     for row in refunds.values("method").annotate(refunded=Sum("amount")):
-        by_method[row["method"]]["refunded"] = row["refunded"] or Decimal(0)
+        by_method[row["method"]]["refunded"] = round_money(row["refunded"] or Decimal(0), business.currency)
     rows = []
     for method in PaymentMethod:
         figures = by_method[method]

@@ -46,7 +46,7 @@ def branch_opening_hours_set(*, actor, branch, hours: dict[int, tuple[dt.time, d
     require(actor, Perm.CALENDAR_MANAGE_SCHEDULES, obj=branch)
     business = actor.business
     before = {
-        row.weekday: [str(row.opens_at), str(row.closes_at)]
+        str(row.weekday): [str(row.opens_at), str(row.closes_at)]
         for row in BranchOpeningHours.objects.for_business(business).filter(branch=branch)
     }
     for weekday, value in hours.items():
@@ -62,11 +62,15 @@ def branch_opening_hours_set(*, actor, branch, hours: dict[int, tuple[dt.time, d
             business=business, branch=branch, weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at}
         )
     after = {
-        row.weekday: [str(row.opens_at), str(row.closes_at)]
+        str(row.weekday): [str(row.opens_at), str(row.closes_at)]
         for row in BranchOpeningHours.objects.for_business(business).filter(branch=branch)
     }
     security_event_record(
-        event_type="branch.opening_hours_changed", actor=actor, target=branch, before=before, after=after
+        event_type="branch.opening_hours_changed",
+        actor=actor,
+        target=branch,
+        before={"hours": before},
+        after={"hours": after},
     )
 
 
