@@ -20,6 +20,10 @@ urlpatterns = [
     path("", include("staffroom.tenancy.urls")),
     path("", include("staffroom.identity.urls")),
     path("", include("staffroom.staff.urls")),
+    path("", include("staffroom.clients.urls")),
+    path("", include("staffroom.catalog.urls")),
+    path("", include("staffroom.scheduling.urls")),
+    path("", include("staffroom.payments.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

@@ -526,3 +526,12 @@ def appointment_discount_set(*, actor, appointment: Appointment, kind: str, valu
         after=appointment_snapshot(appointment),
     )
     return appointment
+
+
+@transaction.atomic
+def appointment_create_for_new_client(*, actor, client_fields: dict, **booking) -> Appointment:
+    """Book for a caller who is not a client yet: both rows in one transaction, or neither."""
+    from staffroom.clients.services import client_create
+
+    client = client_create(actor=actor, **client_fields)
+    return appointment_create(actor=actor, client=client, **booking)

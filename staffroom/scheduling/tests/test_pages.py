@@ -1,0 +1,158 @@
+"""Pages of the calendar, clients, services and payments: they render, they refuse, they act through services."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from staffroom.clients import services as client_services
+from staffroom.core.testing import database_fingerprint
+from staffroom.payments.models import Payment
+from staffroom.scheduling import services
+from staffroom.scheduling.models import Appointment
+
+from .factories import local
+
+
+@pytest.fixture
+def visit(business, administrator, a_client, working_specialist, branch, haircut, tomorrow):
+    return services.appointment_create(
+        actor=administrator,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, tomorrow, 10),
+        services=[haircut],
+    )
+
+
+def test_pages_render_for_the_owner(owner, visit, working_specialist, branch, tomorrow, haircut, client_for):
+    browser = client_for(owner)
+    for url in (
+        f"/calendar/?branch={branch.pk}&date={tomorrow}",
+        f"/calendar/specialists/{working_specialist.pk}/week/?date={tomorrow}",
+        f"/calendar/book/?specialist={working_specialist.pk}&branch={branch.pk}&date={tomorrow}&time=12:00",
+        f"/calendar/free-slots/?service={haircut.pk}&date={tomorrow}",
+        f"/calendar/appointments/{visit.pk}/",
+        f"/calendar/appointments/{visit.pk}/pay/",
+        "/clients/",
+        "/clients/?q=carla",
+        f"/clients/{visit.client_id}/",
+        "/clients/new/",
+        "/services/",
+        "/services/new/",
+        f"/services/{haircut.pk}/",
+        "/payments/cash/",
+    ):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+    day = browser.get(f"/calendar/?branch={branch.pk}&date={tomorrow}").content.decode()
+    assert f'data-appointment="{visit.pk}"' in day
+
+
+def test_booking_through_the_form_records_the_creator(
+    business, call_center_operator, working_specialist, branch, haircut, tomorrow, client_for
+):
+    browser = client_for(call_center_operator)
+    response = browser.post(
+        "/calendar/book/",
+        {
+            "new_client_name": "Walk In",
+            "new_client_phone": "+7 916 000 00 01",
+            "specialist": working_specialist.pk,
+            "branch": branch.pk,
+            "date": tomorrow.isoformat(),
+            "time": "11:00",
+            "services": [haircut.pk],
+        },
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.for_business(business).get()
+    assert appointment.created_by == call_center_operator and appointment.client.full_name == "Walk In"
+
+
+def test_clash_in_the_form_shows_a_message_and_creates_nothing(
+    business, administrator, visit, working_specialist, branch, haircut, tomorrow, client_for
+):
+    browser = client_for(administrator)
+    before = database_fingerprint()
+    response = browser.post(
+        "/calendar/book/",
+        {
+            "client_id": visit.client_id,
+            "specialist": working_specialist.pk,
+            "branch": branch.pk,
+            "date": tomorrow.isoformat(),
+            "time": "10:30",
+            "services": [haircut.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "is busy at this time" in response.content.decode()
+    assert database_fingerprint() == before
+
+
+def test_payment_form_resubmitted_makes_one_payment(business, administrator, visit, client_for):
+    browser = client_for(administrator)
+    page = browser.get(f"/calendar/appointments/{visit.pk}/pay/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    form = {"amount": "700.00", "method": "card", "tip_amount": "", "note": "", "idempotency_key": key}
+    assert browser.post(f"/calendar/appointments/{visit.pk}/pay/", form).status_code == 302
+    assert browser.post(f"/calendar/appointments/{visit.pk}/pay/", form).status_code == 302
+    assert Payment.objects.for_business(business).count() == 1
+
+
+def test_call_center_is_refused_payment_pages_and_sees_no_money(call_center_operator, visit, client_for):
+    browser = client_for(call_center_operator)
+    before = database_fingerprint()
+    assert browser.get(f"/calendar/appointments/{visit.pk}/pay/").status_code == 403
+    assert (
+        browser.post(
+            f"/calendar/appointments/{visit.pk}/pay/", {"amount": "1", "method": "cash", "idempotency_key": "x"}
+        ).status_code
+        == 403
+    )
+    assert browser.get("/payments/cash/").status_code == 403
+    card = browser.get(f"/calendar/appointments/{visit.pk}/").content.decode()
+    assert "1500.00" not in card
+    assert database_fingerprint() == before
+
+
+def test_specialist_sees_own_week_but_not_a_colleagues_appointment(business, specialist, visit, client_for):
+    from staffroom.staff.tests.factories import make_employee
+
+    colleague = make_employee(business, "specialist", provides_services=True)
+    browser = client_for(colleague)
+    assert browser.get(f"/calendar/appointments/{visit.pk}/").status_code == 404
+    assert browser.get(f"/calendar/specialists/{colleague.pk}/week/").status_code == 200
+    assert browser.get(f"/calendar/specialists/{specialist.pk}/week/").status_code == 404
+    own = client_for(specialist).get(f"/calendar/appointments/{visit.pk}/").content.decode()
+    assert "+7916•••••" in own or visit.client.phone == ""
+
+
+def test_masked_contacts_in_the_client_list_card_and_picker(business, administrator, specialist, client_for):
+    client = client_services.client_create(actor=administrator, full_name="Masha", phone="+79161234567")
+    browser = client_for(specialist)
+    for url in ("/clients/", f"/clients/{client.pk}/", "/clients/picker/?q=masha"):
+        text = browser.get(url).content.decode()
+        assert "+79161234567" not in text and "+7916•••••67" in text, url
+
+
+def test_other_business_pages_are_404(outsider, visit, client_for):
+    browser = client_for(outsider)
+    assert browser.get(f"/calendar/appointments/{visit.pk}/").status_code == 404
+    assert browser.get(f"/clients/{visit.client_id}/").status_code == 404
+    assert browser.get(f"/calendar/appointments/{visit.pk}/pay/").status_code == 404
+
+
+def test_cancel_and_status_through_pages(business, administrator, visit, client_for):
+    browser = client_for(administrator)
+    browser.post(f"/calendar/appointments/{visit.pk}/status/", {"status": "arrived"})
+    visit.refresh_from_db()
+    assert visit.status == "arrived"
+    response = browser.post(f"/calendar/appointments/{visit.pk}/cancel/", {"reason": "", "version": visit.version})
+    assert response.status_code == 422
+    browser.post(f"/calendar/appointments/{visit.pk}/cancel/", {"reason": "Ill", "version": visit.version})
+    visit.refresh_from_db()
+    assert visit.status == "cancelled"
+    assert dt.datetime.now(dt.UTC) >= visit.cancelled_at
