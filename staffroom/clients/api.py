@@ -193,6 +193,7 @@ def client_restore(request, client_id: int):
 def client_merge(request, client_id: int, payload: MergeIn):
     from staffroom.core.shortcuts import choice_for_business
 
+    keep = _load(request, client_id)
     duplicate = choice_for_business(Client, request.business, payload.duplicate_id, "duplicate_id")
-    client = services.client_merge(actor=request.employee, keep=_load(request, client_id), duplicate=duplicate)
+    client = services.client_merge(actor=request.employee, keep=keep, duplicate=duplicate)
     return client_out(request.employee, client)

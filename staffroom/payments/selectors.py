@@ -54,7 +54,7 @@ def cash_summary(business, branch, date: dt.date) -> dict:
     for method in PaymentMethod:
         figures = by_method[method]
         net = figures["taken"] - figures["refunded"] + figures["tips"]
-        rows.append({"method": method.value, "label": method.label, **figures, "net": net})
+        rows.append({"method": method.value, "label": str(method.label), **figures, "net": net})
     totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("taken", "refunded", "tips", "net")}
     return {
         "date": date,
