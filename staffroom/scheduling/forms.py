@@ -57,3 +57,63 @@ def combine_local(business, date: dt.date, time: dt.time) -> dt.datetime:
     from .calculations import local_to_utc
 
     return local_to_utc(date, time, business.zone)
+
+
+class WeeklyScheduleForm(forms.Form):
+    """Per weekday: a branch and up to two intervals (two make a break). Empty times: a day off."""
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import Weekday
+
+        branches = Branch.objects.for_business(business).filter(is_active=True)
+        for weekday in Weekday:
+            self.fields[f"branch_{weekday.value}"] = forms.ModelChoiceField(
+                label=weekday.label, queryset=branches, required=False
+            )
+            for part in ("from1", "to1", "from2", "to2"):
+                self.fields[f"{part}_{weekday.value}"] = forms.TimeField(
+                    required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 900})
+                )
+
+    def rows(self):
+        from .choices import Weekday
+
+        return [
+            {
+                "label": weekday.label,
+                "branch": self[f"branch_{weekday.value}"],
+                "times": [self[f"{part}_{weekday.value}"] for part in ("from1", "to1", "from2", "to2")],
+            }
+            for weekday in Weekday
+        ]
+
+    def intervals(self):
+        result = []
+        for weekday in range(7):
+            branch = self.cleaned_data.get(f"branch_{weekday}")
+            for number in (1, 2):
+                start = self.cleaned_data.get(f"from{number}_{weekday}")
+                end = self.cleaned_data.get(f"to{number}_{weekday}")
+                if start is None and end is None:
+                    continue
+                if branch is None:
+                    self.add_error(f"branch_{weekday}", _("Choose the branch for this day."))
+                    continue
+                if start is None or end is None or start >= end:
+                    self.add_error(f"branch_{weekday}", _("Each interval needs a start before its end."))
+                    continue
+                result.append((weekday, branch, start, end))
+        return result
+
+
+class ScheduleExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day_off = forms.BooleanField(label=_("Day off"), required=False)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
+    starts_at = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)

@@ -6,6 +6,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("calendar/", views.day_view, name="day"),
     path("calendar/specialists/<int:specialist_id>/week/", views.week_view, name="week"),
+    path("calendar/specialists/<int:specialist_id>/schedule/", views.schedule_edit, name="schedule"),
     path("calendar/book/", views.appointment_book, name="book"),
     path("calendar/free-slots/", views.free_slots_page, name="free_slots"),
     path("calendar/appointments/<int:appointment_id>/", views.appointment_detail, name="appointment"),

@@ -433,3 +433,76 @@ def free_slots_page(request):
         "scheduling/free_slots.html",
         {"services": services_list, "service": service, "slots": slots, "date": date},
     )
+
+
+@permission_required(Perm.CALENDAR_MANAGE_SCHEDULES)
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request, specialist_id):
+    """A specialist's weekly working hours and the exceptions (days off, changed hours) ahead."""
+    from .forms import ScheduleExceptionForm, WeeklyScheduleForm
+    from .models import ScheduleException, WorkingHours
+
+    business = request.business
+    specialist = get_for_business_or_404(selectors.specialists_for_business(business), business, pk=specialist_id)
+    initial = {}
+    counts = {}
+    for row in (
+        WorkingHours.objects.for_business(business).filter(specialist=specialist).order_by("weekday", "starts_at")
+    ):
+        number = counts[row.weekday] = counts.get(row.weekday, 0) + 1
+        if number <= 2:
+            initial[f"branch_{row.weekday}"] = row.branch_id
+            initial[f"from{number}_{row.weekday}"] = row.starts_at
+            initial[f"to{number}_{row.weekday}"] = row.ends_at
+    action = request.POST.get("action")
+    weekly = WeeklyScheduleForm(request.POST if action == "weekly" else None, business=business, initial=initial)
+    exception_form = ScheduleExceptionForm(request.POST if action == "exception" else None, business=business)
+    if action == "weekly" and weekly.is_valid():
+        intervals = weekly.intervals()
+        if weekly.is_valid():
+            try:
+                services.working_hours_set(actor=request.employee, specialist=specialist, intervals=intervals)
+            except ApplicationError as error:
+                add_service_error(weekly, error)
+            else:
+                messages.success(request, _("Working hours saved."))
+                return redirect("scheduling:schedule", specialist.pk)
+    if action == "exception" and exception_form.is_valid():
+        data = exception_form.cleaned_data
+        intervals = [] if data["day_off"] else [(data["branch"], data["starts_at"], data["ends_at"])]
+        try:
+            if not data["day_off"] and (data["branch"] is None or data["starts_at"] is None):
+                raise ApplicationError(_("Give the branch and the changed hours, or mark a day off."))
+            services.schedule_exception_set(
+                actor=request.employee,
+                specialist=specialist,
+                date=data["date"],
+                day_off=data["day_off"],
+                intervals=intervals,
+            )
+        except ApplicationError as error:
+            add_service_error(exception_form, error, {"intervals": "starts_at", "ends_at": "ends_at"})
+        else:
+            messages.success(request, _("Exception saved."))
+            return redirect("scheduling:schedule", specialist.pk)
+    if action == "clear":
+        try:
+            date = dt.date.fromisoformat(request.POST.get("date", ""))
+        except ValueError:
+            date = None
+        if date is not None:
+            services.schedule_exception_clear(actor=request.employee, specialist=specialist, date=date)
+            messages.success(request, _("Exception removed."))
+        return redirect("scheduling:schedule", specialist.pk)
+    today = timezone.now().astimezone(business.zone).date()
+    exceptions = (
+        ScheduleException.objects.for_business(business)
+        .filter(specialist=specialist, date__gte=today)
+        .select_related("branch")
+        .order_by("date", "starts_at")[:60]
+    )
+    return render(
+        request,
+        "scheduling/schedule.html",
+        {"specialist": specialist, "weekly": weekly, "exception_form": exception_form, "exceptions": exceptions},
+    )

@@ -156,3 +156,34 @@ def test_cancel_and_status_through_pages(business, administrator, visit, client_
     visit.refresh_from_db()
     assert visit.status == "cancelled"
     assert dt.datetime.now(dt.UTC) >= visit.cancelled_at
+
+
+def test_schedule_page_sets_weekly_hours_with_a_break_and_a_day_off(business, owner, specialist, branch, client_for):
+    from staffroom.scheduling.models import ScheduleException, WorkingHours
+
+    browser = client_for(owner)
+    assert browser.get(f"/calendar/specialists/{specialist.pk}/schedule/").status_code == 200
+    form = {
+        "action": "weekly",
+        "branch_0": branch.pk,
+        "from1_0": "09:00",
+        "to1_0": "13:00",
+        "from2_0": "14:00",
+        "to2_0": "18:00",
+    }
+    assert browser.post(f"/calendar/specialists/{specialist.pk}/schedule/", form).status_code == 302
+    rows = WorkingHours.objects.for_business(business).filter(specialist=specialist)
+    assert sorted((r.weekday, str(r.starts_at), str(r.ends_at)) for r in rows) == [
+        (0, "09:00:00", "13:00:00"),
+        (0, "14:00:00", "18:00:00"),
+    ]
+    bad = {"action": "weekly", "from1_1": "10:00", "to1_1": "12:00"}  # no branch: refused, nothing changes
+    assert browser.post(f"/calendar/specialists/{specialist.pk}/schedule/", bad).status_code == 200
+    assert rows.count() == 2
+    day_off = {"action": "exception", "date": "2030-01-07", "day_off": "on"}
+    assert browser.post(f"/calendar/specialists/{specialist.pk}/schedule/", day_off).status_code == 302
+    assert ScheduleException.objects.for_business(business).filter(specialist=specialist).count() == 1
+
+
+def test_schedule_page_needs_the_permission(specialist, call_center_operator, client_for):
+    assert client_for(call_center_operator).get(f"/calendar/specialists/{specialist.pk}/schedule/").status_code == 403
