@@ -17,8 +17,8 @@ WEEKS_AHEAD = 2
 # specialist key -> [(weekdays, branch name, [(from, to), ...])]
 DEMO_SCHEDULES = {
     "specialist": [((0, 1, 2, 3, 4), "Tverskaya", [(10, 14), (15, 19)]), ((5,), "Tverskaya", [(10, 16)])],
-    "specialist2": [((1, 2, 3, 4, 5), "Arbat", [(10, 19)])],
-    "specialist3": [((0, 2, 4), "Tverskaya", [(10, 19)]), ((1, 3, 5), "Arbat", [(11, 20)])],
+    "specialist2": [((1, 2, 3, 4, 5), "Arbat", [(10, 19)]), ((6,), "Arbat", [(11, 17)])],
+    "specialist3": [((0, 2, 4, 6), "Tverskaya", [(10, 19)]), ((1, 3, 5), "Arbat", [(11, 20)])],
 }
 SPECIALIST_SERVICES = {
     "specialist": ["Haircut", "Hair colouring", "Blow-dry", "Men's haircut"],
