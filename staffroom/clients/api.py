@@ -33,6 +33,7 @@ class VisitOut(Schema):
     id: int
     starts_at: dt.datetime
     status: str
+    status_label: str
     specialist: str
     branch: str
     total: Decimal | None
@@ -98,6 +99,7 @@ def client_card(actor, client: Client) -> dict:
             "id": visit.pk,
             "starts_at": visit.starts_at,
             "status": visit.status,
+            "status_label": str(visit.get_status_display()),
             "specialist": visit.specialist.full_name,
             "branch": visit.branch.name,
             "total": visit.total if sees_money else None,

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -331,6 +332,10 @@ def appointment_list(
     if specialist_id is not None:
         specialist_ids = [pk for pk in specialist_ids if pk == specialist_id]
     appointments = selectors.appointments_in_range(business, start, end, branch=branch, specialist_ids=specialist_ids)
+    branch_ids = selectors.calendar_branch_ids(request.employee)
+    if branch_ids is not None:
+        # A role limited to some branches sees those calendars, plus the employee's own appointments.
+        appointments = appointments.filter(Q(branch_id__in=branch_ids) | Q(specialist=request.employee))
     return [appointment_out(request.employee, appointment) for appointment in appointments]
 
 

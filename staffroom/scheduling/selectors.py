@@ -45,6 +45,17 @@ def visible_specialists(employee, *, branch=None) -> QuerySet[Employee]:
     return queryset.none()
 
 
+def calendar_branch_ids(employee) -> list[int] | None:
+    """Branches whose whole calendar the employee sees: None means every branch (no branch limit on the role)."""
+    from staffroom.tenancy.models import Branch
+
+    if not has_permission(employee, Perm.CALENDAR_VIEW_ALL):
+        return []
+    branch_ids = list(Branch.objects.for_business(employee.business).values_list("pk", flat=True))
+    allowed = [pk for pk in branch_ids if has_permission(employee, Perm.CALENDAR_VIEW_ALL, branch=pk)]
+    return None if len(allowed) == len(branch_ids) else allowed
+
+
 def can_see_calendar_of(employee, specialist, *, branch=None) -> bool:
     if specialist.business_id != employee.business_id:
         return False

@@ -179,3 +179,33 @@ def test_other_business_appointment_is_404(
     assert response.status_code == 422
     assert database_fingerprint() == before
     assert Appointment.objects.for_business(business).count() == 1
+
+
+def test_a_branch_limited_role_lists_only_its_branch(business, specialist, two_branch_setup, api_for, tomorrow):
+    from staffroom.staff.tests.factories import make_employee
+
+    north, south, service = two_branch_setup
+    limited = make_employee(business, "administrator", full_name="North Desk")
+    limited.role_branches.set([north])
+    owner_api = api_for(business.owner)
+    client = make_client(business)
+    in_north = post(
+        owner_api,
+        "/api/v1/appointments",
+        booking(business, specialist, north, service, client, local(business, tomorrow, 10)),
+    ).json()
+    in_south = post(
+        owner_api,
+        "/api/v1/appointments",
+        booking(business, specialist, south, service, client, local(business, tomorrow, 15)),
+    ).json()
+    api = api_for(limited)
+    listed = [row["id"] for row in api.get(f"/api/v1/appointments?date_from={tomorrow}").json()]
+    assert listed == [in_north["id"]]
+    assert api.get(f"/api/v1/appointments/{in_south['id']}").status_code == 404
+    refused = post(
+        api,
+        "/api/v1/appointments",
+        booking(business, specialist, south, service, client, local(business, tomorrow, 16)),
+    )
+    assert refused.status_code == 403
