@@ -20,11 +20,13 @@ from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_req
 from staffroom.tenancy.models import Branch
 
 from . import selectors, services
+from .calculations import local_to_utc
 from .choices import AppointmentStatus
 from .forms import BookingForm, CancelForm, RescheduleForm, combine_local
 from .models import Appointment
 
 PIXELS_PER_MINUTE = 1.2
+MOVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 SLOT_MINUTES = 30
 
 
@@ -91,15 +93,26 @@ def _column(business, book, specialist, date, appointments, window, actor, branc
         )
     slots = []
     can_book = has_permission(actor, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
-    if can_book:
+    can_move = has_permission(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=branch)
+    if can_book or can_move:
         for minute in range(first, last, SLOT_MINUTES):
             slots.append(
                 {
                     "top": (minute - first) * PIXELS_PER_MINUTE,
                     "label": f"{minute // 60:02d}:{minute % 60:02d}",
+                    "starts_at": local_to_utc(date, dt.time(minute // 60, minute % 60), zone).isoformat(),
                 }
             )
-    return {"specialist": specialist, "date": date, "working": working, "blocks": blocks, "slots": slots}
+    for block in blocks:
+        block["draggable"] = can_move and block["appointment"].status in MOVABLE_STATUSES
+    return {
+        "specialist": specialist,
+        "date": date,
+        "working": working,
+        "blocks": blocks,
+        "slots": slots,
+        "can_book": can_book,
+    }
 
 
 @permission_required(EMPLOYEE)

@@ -44,3 +44,43 @@ def test_front_desk_books_from_the_day_calendar_and_takes_payment(
     page.goto(f"/calendar/?branch={branch.pk}&date={tomorrow.isoformat()}")
     page.screenshot(path="var/screenshot-calendar.png", full_page=True)
     assert column.locator(f"[data-appointment='{appointment.pk}']").count() == 1
+
+
+def test_drag_an_appointment_to_another_time_and_a_clash_is_shown(
+    browser_page, business, administrator, a_client, working_specialist, branch, haircut, tomorrow
+):
+    from staffroom.scheduling import services
+
+    from .factories import local
+
+    moving = services.appointment_create(
+        actor=administrator,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, tomorrow, 10),
+        services=[haircut],
+    )
+    services.appointment_create(
+        actor=administrator,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, tomorrow, 15),
+        services=[haircut],
+    )
+    page = browser_page
+    browser_sign_in(page, administrator)
+    page.goto(f"/calendar/?branch={branch.pk}&date={tomorrow.isoformat()}")
+    column = page.locator(f".cal-col[data-specialist='{working_specialist.pk}']")
+    block = column.locator(f"[data-appointment='{moving.pk}']")
+    with page.expect_navigation():
+        block.drag_to(column.locator("a.cal-slot[href*='time=13:00']"))
+    moving.refresh_from_db()
+    assert moving.starts_at == local(business, tomorrow, 13)
+
+    column.locator(f"[data-appointment='{moving.pk}']").drag_to(column.locator("a.cal-slot[href*='time=14:30']"))
+    page.locator("#cal-error").wait_for(state="visible")
+    assert "busy" in page.locator("#cal-error").inner_text()
+    moving.refresh_from_db()
+    assert moving.starts_at == local(business, tomorrow, 13)
