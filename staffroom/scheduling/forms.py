@@ -117,3 +117,38 @@ class ScheduleExceptionForm(forms.Form):
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)
+
+
+class OpeningHoursForm(forms.Form):
+    """A branch's opening hours per weekday; empty times: closed that day."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import Weekday
+
+        for weekday in Weekday:
+            for part in ("opens", "closes"):
+                self.fields[f"{part}_{weekday.value}"] = forms.TimeField(
+                    label=weekday.label, required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 900})
+                )
+
+    def rows(self):
+        from .choices import Weekday
+
+        return [
+            {"label": day.label, "opens": self[f"opens_{day.value}"], "closes": self[f"closes_{day.value}"]}
+            for day in Weekday
+        ]
+
+    def hours(self):
+        result = {}
+        for weekday in range(7):
+            opens = self.cleaned_data.get(f"opens_{weekday}")
+            closes = self.cleaned_data.get(f"closes_{weekday}")
+            if opens is None and closes is None:
+                result[weekday] = None
+            elif opens is None or closes is None or opens >= closes:
+                self.add_error(f"opens_{weekday}", _("Give an opening time before the closing time."))
+            else:
+                result[weekday] = (opens, closes)
+        return result

@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/specialists/<int:specialist_id>/week/", views.week_view, name="week"),
     path("calendar/specialists/<int:specialist_id>/schedule/", views.schedule_edit, name="schedule"),
     path("calendar/book/", views.appointment_book, name="book"),
+    path("calendar/branches/<int:branch_id>/hours/", views.opening_hours_edit, name="opening_hours"),
     path("calendar/free-slots/", views.free_slots_page, name="free_slots"),
     path("calendar/appointments/<int:appointment_id>/", views.appointment_detail, name="appointment"),
     path("calendar/appointments/<int:appointment_id>/status/", views.appointment_status, name="appointment_status"),

@@ -519,3 +519,29 @@ def schedule_edit(request, specialist_id):
         "scheduling/schedule.html",
         {"specialist": specialist, "weekly": weekly, "exception_form": exception_form, "exceptions": exceptions},
     )
+
+
+@permission_required(Perm.CALENDAR_MANAGE_SCHEDULES)
+@require_http_methods(["GET", "POST"])
+def opening_hours_edit(request, branch_id):
+    from .forms import OpeningHoursForm
+    from .models import BranchOpeningHours
+
+    business = request.business
+    branch = get_for_business_or_404(Branch, business, pk=branch_id)
+    initial = {}
+    for row in BranchOpeningHours.objects.for_business(business).filter(branch=branch):
+        initial[f"opens_{row.weekday}"] = row.opens_at
+        initial[f"closes_{row.weekday}"] = row.closes_at
+    form = OpeningHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hours = form.hours()
+        if form.is_valid():
+            try:
+                services.branch_opening_hours_set(actor=request.employee, branch=branch, hours=hours)
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Opening hours saved."))
+                return redirect(reverse("scheduling:day") + f"?branch={branch.pk}")
+    return render(request, "scheduling/opening_hours.html", {"branch": branch, "form": form})

@@ -187,3 +187,16 @@ def test_schedule_page_sets_weekly_hours_with_a_break_and_a_day_off(business, ow
 
 def test_schedule_page_needs_the_permission(specialist, call_center_operator, client_for):
     assert client_for(call_center_operator).get(f"/calendar/specialists/{specialist.pk}/schedule/").status_code == 403
+
+
+def test_opening_hours_page(business, owner, branch, call_center_operator, client_for):
+    from staffroom.scheduling.models import BranchOpeningHours
+
+    url = f"/calendar/branches/{branch.pk}/hours/"
+    assert client_for(call_center_operator).get(url).status_code == 403
+    browser = client_for(owner)
+    assert browser.get(url).status_code == 200
+    assert browser.post(url, {"opens_0": "10:00", "closes_0": "20:00"}).status_code == 302
+    assert browser.post(url, {"opens_1": "20:00", "closes_1": "10:00"}).status_code == 200  # refused
+    rows = BranchOpeningHours.objects.for_business(business).filter(branch=branch)
+    assert [(r.weekday, str(r.opens_at)) for r in rows] == [(0, "10:00:00")]
