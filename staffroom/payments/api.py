@@ -86,11 +86,11 @@ def _key(request, body_key: str) -> str:
 @router.get("/payments", response=list[PaymentOut])
 @api_permission(Perm.PAYMENTS_VIEW_FINANCES)
 def payment_list(request, date: dt.date | None = None, branch_id: int | None = None, appointment_id: int | None = None):
-    from staffroom.scheduling.selectors import business_day_bounds
+    from staffroom.scheduling.selectors import business_day_bounds, check_calendar_date
 
     queryset = selectors.payments_for_business(request.business)
     if date is not None:
-        start, end = business_day_bounds(request.business, date)
+        start, end = business_day_bounds(request.business, check_calendar_date(date, "date"))
         queryset = queryset.filter(processed_at__gte=start, processed_at__lt=end)
     if branch_id is not None:
         queryset = queryset.filter(branch=choice_for_business(Branch, request.business, branch_id, "branch_id"))
@@ -146,6 +146,9 @@ def cash_summary(request, branch_id: int, date: dt.date | None = None):
     if branch is None:
         raise field_error("branch_id", _("Choose a branch."))
     date = date or dt.datetime.now(request.business.zone).date()
+    from staffroom.scheduling.selectors import check_calendar_date
+
+    check_calendar_date(date, "date")
     summary = selectors.cash_summary(request.business, branch, date)
     summary["branch_id"] = branch.pk
     return summary

@@ -119,9 +119,13 @@ def cash_summary(request):
     if not branches:
         raise Http404
     branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), branches[0])
+    from staffroom.scheduling.selectors import EARLIEST_DATE, LATEST_DATE
+
     try:
         date = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
+        date = None
+    if date is None or not EARLIEST_DATE <= date <= LATEST_DATE:
         date = timezone.now().astimezone(business.zone).date()
     summary = selectors.cash_summary(business, branch, date)
     start, end = _bounds(business, date)

@@ -323,6 +323,8 @@ def appointment_list(
     _require_calendar(request.employee)
     business = request.business
     date_to = date_to or date_from
+    selectors.check_calendar_date(date_from, "date_from")
+    selectors.check_calendar_date(date_to, "date_to")
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise field_error("date_to", _("Choose a period of at most two months."))
     branch = choice_for_business(Branch, business, branch_id, "branch_id")
@@ -438,6 +440,8 @@ def free_slot_list(
     business = request.business
     if not 1 <= days <= 31:
         raise field_error("days", _("Search between 1 and 31 days."))
+    selectors.check_calendar_date(date_from, "date_from")
+    selectors.check_calendar_date(date_from + dt.timedelta(days=days), "days")
     if step_minutes not in (5, 10, 15, 20, 30, 60):
         raise field_error("step_minutes", _("Choose a step of 5, 10, 15, 20, 30 or 60 minutes."))
     service = get_for_business_or_404(Service.objects.filter(is_active=True), business, pk=service_id)

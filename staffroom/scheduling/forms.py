@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from staffroom.catalog.models import Service
 from staffroom.tenancy.models import Branch
 
-from .selectors import specialists_for_business
+from .selectors import EARLIEST_DATE, LATEST_DATE, specialists_for_business
+
+
+def _clean_calendar_date(form):
+    date = form.cleaned_data["date"]
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise forms.ValidationError(_("Choose a date between 2000 and 2199."))
+    return date
 
 
 class BookingForm(forms.Form):
@@ -30,6 +37,8 @@ class BookingForm(forms.Form):
         self.fields["branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)
         self.fields["services"].queryset = Service.objects.for_business(business).filter(is_active=True)
 
+    clean_date = _clean_calendar_date
+
     def clean(self):
         data = super().clean()
         if not data.get("client_id") and not (data.get("new_client_name") or "").strip():
@@ -42,6 +51,8 @@ class RescheduleForm(forms.Form):
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    clean_date = _clean_calendar_date
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +120,7 @@ class WeeklyScheduleForm(forms.Form):
 
 class ScheduleExceptionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    clean_date = _clean_calendar_date
     day_off = forms.BooleanField(label=_("Day off"), required=False)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
     starts_at = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))

@@ -64,6 +64,21 @@ def can_see_calendar_of(employee, specialist, *, branch=None) -> bool:
     return specialist.pk == employee.pk and has_permission(employee, Perm.CALENDAR_VIEW_OWN)
 
 
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def check_calendar_date(date: dt.date, field: str) -> dt.date:
+    """Dates outside the calendar's range are a field error (not an overflow deep in date arithmetic)."""
+    from django.utils.translation import gettext as _
+
+    from staffroom.core.errors import field_error
+
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise field_error(field, _("Choose a date between 2000 and 2199."))
+    return date
+
+
 def business_day_bounds(business, date: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """A local business date as a UTC half-open range (23 or 25 hours long on DST change days)."""
     zone = business.zone

@@ -21,7 +21,7 @@ from staffroom.staff.permissions import has_permission, require
 from .calculations import fits_within, split_discount
 from .choices import ACTIVE_STATUSES, STATUS_TRANSITIONS, AppointmentStatus, DiscountKind, ExceptionKind
 from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
-from .selectors import overlapping_appointment, working_intervals_around
+from .selectors import check_calendar_date, overlapping_appointment, working_intervals_around
 
 MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
 
@@ -125,6 +125,7 @@ def schedule_exception_set(
     """Replace the exceptions of one date: a day off, or changed hours as (branch, from, to) intervals."""
     require(actor, Perm.CALENDAR_MANAGE_SCHEDULES, obj=specialist)
     business = actor.business
+    check_calendar_date(date, "date")
     intervals = list(intervals)
     if not day_off and not intervals:
         raise field_error("intervals", _("Give the changed hours, or mark a day off."))
@@ -233,6 +234,7 @@ def _save_without_clash(appointment: Appointment, **save_kwargs) -> None:
 def _check_aware(value, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
         raise field_error(field, _("Give a date and time with its time zone."))
+    check_calendar_date(value.date(), field)
     return value.astimezone(dt.UTC)
 
 

@@ -32,9 +32,12 @@ SLOT_MINUTES = 30
 
 def _parse_date(request, business) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        date = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        return timezone.now().astimezone(business.zone).date()
+        date = None
+    if date is None or not selectors.EARLIEST_DATE <= date <= selectors.LATEST_DATE:
+        date = timezone.now().astimezone(business.zone).date()
+    return date
 
 
 def _require_calendar(request):

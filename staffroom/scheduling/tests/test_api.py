@@ -209,3 +209,42 @@ def test_a_branch_limited_role_lists_only_its_branch(business, specialist, two_b
         booking(business, specialist, south, service, client, local(business, tomorrow, 16)),
     )
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/appointments?date_from=9999-12-31",
+        "/api/v1/appointments?date_from=0001-01-01",
+        "/api/v1/free-slots?service_id={service}&date_from=9999-12-25",
+        "/api/v1/payments?date=9999-12-31",
+        "/api/v1/cash-summary?branch_id={branch}&date=0001-01-01",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_field_errors_not_500(url, owner, two_branch_setup, api_for):
+    north, _south, service = two_branch_setup
+    response = api_for(owner).get(url.format(service=service.pk, branch=north.pk))
+    assert response.status_code == 422, response.content
+
+
+def test_booking_at_the_ends_of_the_calendar_is_a_field_error(
+    business, owner, specialist, two_branch_setup, api_for, client_for
+):
+    north, _south, service = two_branch_setup
+    client = make_client(business)
+    for when in ("0001-01-01T00:00:00+03:00", "9999-12-31T23:30:00+00:00"):
+        body = booking(business, specialist, north, service, client, dt.datetime.fromisoformat(when))
+        response = post(api_for(owner), "/api/v1/appointments", body)
+        assert response.status_code == 422, response.content
+    page = client_for(owner)
+    assert page.get("/calendar/?date=9999-12-31").status_code == 200
+    assert page.get("/payments/cash/?date=0001-01-01").status_code == 200
+    form = {
+        "client_id": client.pk,
+        "specialist": specialist.pk,
+        "branch": north.pk,
+        "date": "0001-01-01",
+        "time": "00:00",
+        "services": [service.pk],
+    }
+    assert page.post("/calendar/book/", form).status_code == 200

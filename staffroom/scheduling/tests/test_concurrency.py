@@ -108,3 +108,51 @@ def test_concurrent_payments_with_one_idempotency_key_make_one_payment(
     assert all(isinstance(o, Payment) for o in outcomes), outcomes
     assert len({o.pk for o in outcomes}) == 1
     assert Payment.objects.for_business(business).count() == 1
+
+
+def test_concurrent_partial_payments_never_overpay_a_visit(
+    business, administrator, working_specialist, branch, haircut, tomorrow
+):
+    from staffroom.core.errors import ValidationFailed
+    from staffroom.payments.selectors import appointment_balance
+
+    visit = services.appointment_create(
+        actor=administrator,
+        client=make_client(business),
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, tomorrow, 10),
+        services=[haircut],
+    )  # 1500.00
+
+    def attempt(_index):
+        return payments.payment_take(actor=administrator, appointment=visit, amount=Decimal("500"), method="card")
+
+    outcomes = run_at_once(5, attempt)
+    assert sum(isinstance(o, Payment) for o in outcomes) == 3, outcomes
+    assert sum(isinstance(o, ValidationFailed) for o in outcomes) == 2, outcomes
+    assert appointment_balance(visit) == Decimal("0.00")
+
+
+def test_concurrent_reschedules_onto_one_slot_accept_exactly_one(
+    business, administrator, working_specialist, branch, haircut, tomorrow
+):
+    movers = [
+        services.appointment_create(
+            actor=administrator,
+            client=make_client(business),
+            specialist=working_specialist,
+            branch=branch,
+            starts_at=local(business, tomorrow, 9 + index),
+            services=[haircut],
+        )
+        for index in range(4)
+    ]
+    target = local(business, tomorrow, 15)
+
+    def attempt(index):
+        return services.appointment_reschedule(actor=administrator, appointment=movers[index], starts_at=target)
+
+    outcomes = run_at_once(4, attempt)
+    assert sum(isinstance(o, Appointment) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 3, outcomes
