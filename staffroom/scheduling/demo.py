@@ -4,6 +4,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from .calculations import local_to_utc
@@ -126,6 +127,10 @@ def _appointments(business, employees, services, clients):
                     cursor = ends_at
         date += dt.timedelta(days=1)
     created = Appointment.objects.bulk_create(appointments, batch_size=500)
+    # Booked a couple of days ahead, as in life: KPI counts appointments by when they were created.
+    Appointment.objects.for_business(business).filter(starts_at__lte=now + dt.timedelta(days=2)).update(
+        created_at=F("starts_at") - dt.timedelta(days=2)
+    )
     AppointmentLine.objects.bulk_create(
         (
             AppointmentLine(
