@@ -201,3 +201,63 @@ def test_amount_discount_table():
         Decimal("0.33"),
         Decimal("0.33"),
     ]
+
+
+def test_what_search_offers_is_exactly_what_booking_accepts(db):
+    """Every 15-minute start on a day with a break and a busy hour: offered by the search <=> accepted by booking."""
+    from django.db import transaction
+
+    from staffroom.core.errors import ApplicationError
+
+    business = make_business(time_zone="Europe/Budapest")
+    branch = first_branch(business)
+    specialist = make_employee(business, "specialist", provides_services=True)
+    operator = make_employee(business, "call_center")  # no permission to book outside working hours
+    make_weekly_schedule(specialist, branch, intervals=BREAK_DAY)
+    service = make_service(business, name="Cut", duration=45, specialists=[specialist])
+    client = make_client(business)
+    day = dt.date(2026, 3, 29)  # the day Europe moves its clocks forward
+    make_appointment(
+        business,
+        specialist=specialist,
+        client=client,
+        branch=branch,
+        starts_at=local_dt(business, day, 10, 15),
+        minutes=60,
+    )
+    offered = {
+        slot["starts_at"]
+        for slot in free_slot_search(
+            business,
+            specialists=[specialist],
+            first_date=day,
+            days=1,
+            duration_for={specialist.pk: 45},
+            step_minutes=15,
+        )
+    }
+    accepted = set()
+    for minutes in range(8 * 60, 16 * 60, 15):
+        starts_at = local_dt(business, day, minutes // 60, minutes % 60)
+        try:
+            with transaction.atomic():
+                services.appointment_create(
+                    actor=operator,
+                    client=client,
+                    specialist=specialist,
+                    branch=branch,
+                    starts_at=starts_at,
+                    services=[service],
+                )
+                accepted.add(starts_at)
+                transaction.set_rollback(True)
+        except ApplicationError:
+            pass
+    assert accepted == offered
+    assert len(offered) > 5
+
+
+def local_dt(business, date, hour, minute=0):
+    from staffroom.scheduling.calculations import local_to_utc
+
+    return local_to_utc(date, dt.time(hour, minute), business.zone)
