@@ -248,3 +248,29 @@ def test_booking_at_the_ends_of_the_calendar_is_a_field_error(
         "services": [service.pk],
     }
     assert page.post("/calendar/book/", form).status_code == 200
+
+
+def test_listing_a_busy_day_takes_a_fixed_number_of_queries(
+    business, administrator, specialist, two_branch_setup, api_for, tomorrow, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    from staffroom.payments.services import payment_take
+    from staffroom.scheduling import services
+
+    north, _south, service = two_branch_setup
+    client = make_client(business)
+    for hour in (9, 10, 11, 12):
+        visit = services.appointment_create(
+            actor=administrator,
+            client=client,
+            specialist=specialist,
+            branch=north,
+            starts_at=local(business, tomorrow, hour),
+            services=[service],
+        )
+        payment_take(actor=administrator, appointment=visit, amount=Decimal("100"), method="cash")
+    api = api_for(administrator)
+    with django_assert_max_num_queries(15):
+        rows = api.get(f"/api/v1/appointments?date_from={tomorrow}").json()
+    assert [row["paid"] for row in rows] == ["100.00"] * 4
