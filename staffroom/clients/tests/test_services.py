@@ -89,3 +89,27 @@ def test_export_needs_the_permission_and_is_logged(business, administrator, mark
     text = services.clients_export_csv(actor=marketer, clients=Client.objects.for_business(business))
     assert "+79161234567" in text
     assert events(business, "client.exported") == 1
+
+
+def test_search_by_tag_and_deleted_clients_stay_out(business, administrator):
+    vip = services.client_create(actor=administrator, full_name="Vip Person", tags=["VIP", "regular"])
+    services.client_create(actor=administrator, full_name="Vipa Nottagged", tags=["vipish"])
+    assert [c.pk for c in client_search(business, tag="vip")] == [vip.pk]
+    services.client_delete(actor=administrator, client=vip)
+    assert list(client_search(business, tag="vip")) == []
+    assert [c.pk for c in client_search(business, tag="vip", include_deleted=True)] == [vip.pk]
+
+
+def test_export_page_masks_like_the_api_and_is_logged(business, administrator, specialist, client_for):
+    from staffroom.staff.models import Role
+
+    services.client_create(actor=administrator, full_name="Eva", phone="+79161234567")
+    specialist.role = Role.objects.create(
+        business=business, name="Exporter", permissions=["clients.view", "clients.export"]
+    )
+    specialist.save()
+    response = client_for(specialist).get("/clients/export.csv")
+    text = response.content.decode()
+    assert response.status_code == 200 and "+7916•••••67" in text and "+79161234567" not in text
+    assert events(business, "client.exported") == 1
+    assert client_for(administrator).get("/clients/export.csv").status_code == 403
