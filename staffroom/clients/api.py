@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from staffroom.core.money import round_money
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import api_permission, has_permission
@@ -115,13 +116,14 @@ def client_card(actor, client: Client) -> dict:
                 visit.total
                 for visit in Appointment.objects.for_business(actor.business)
                 .filter(client=client)
-                .exclude(status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW])
+                .filter(status__in=[AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED])
             ),
             Decimal(0),
         )
         paid_for_visits = sum((p.amount - p.refunded_amount for p in payments if p.appointment_id), Decimal(0))
-        card["paid_total"] = paid
-        card["balance_due"] = billed - paid_for_visits
+        card["paid_total"] = round_money(paid, actor.business.currency)
+        # Owed for visits that took place, less what was paid for visits (a prepayment shows as a credit).
+        card["balance_due"] = round_money(billed - paid_for_visits, actor.business.currency)
     return card
 
 
