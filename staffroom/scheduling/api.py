@@ -133,6 +133,12 @@ class StatusIn(Schema):
     expected_version: int | None = None
 
 
+class ServicesIn(Schema):
+    service_ids: list[int] = Field(..., min_length=1, max_length=20)
+    note: str | None = Field(None, max_length=2000)
+    expected_version: int | None = None
+
+
 class DiscountIn(Schema):
     kind: str
     value: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
@@ -423,6 +429,21 @@ def appointment_status(request, appointment_id: int, payload: StatusIn):
         actor=request.employee,
         appointment=appointment,
         status=payload.status,
+        expected_version=payload.expected_version,
+    )
+    return appointment_out(request.employee, _appointments(request.business).get(pk=appointment_id))
+
+
+@router.put("/appointments/{appointment_id}/services", response=AppointmentOut)
+@api_permission(Perm.CALENDAR_EDIT_APPOINTMENT)
+def appointment_services(request, appointment_id: int, payload: ServicesIn):
+    appointment = load_visible_appointment(request, appointment_id)
+    chosen = {s.pk: s for s in choices_for_business(Service, request.business, payload.service_ids, "service_ids")}
+    services.appointment_services_set(
+        actor=request.employee,
+        appointment=appointment,
+        services=[chosen[pk] for pk in payload.service_ids],
+        note=payload.note,
         expected_version=payload.expected_version,
     )
     return appointment_out(request.employee, _appointments(request.business).get(pk=appointment_id))

@@ -537,3 +537,55 @@ def appointment_create_for_new_client(*, actor, client_fields: dict, **booking) 
 
     client = client_create(actor=actor, **client_fields)
     return appointment_create(actor=actor, client=client, **booking)
+
+
+@transaction.atomic
+def appointment_services_set(
+    *,
+    actor,
+    appointment: Appointment,
+    services: Sequence[Service],
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Appointment:
+    """Change the services of a booked visit: new lines at today's prices, the end moves, the discount is reapplied."""
+    require(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=appointment.branch, obj=appointment)
+    appointment = _locked_appointment(actor, appointment, expected_version)
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
+        raise Conflict(_("Only booked appointments can be changed."))
+    from staffroom.payments.selectors import appointment_paid_amount
+
+    before = appointment_snapshot(appointment)
+    before["services"] = list(appointment.lines.values_list("service_name", flat=True))
+    lines = _lines_for(actor, appointment.specialist, services)
+    ends_at = appointment.starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
+    if ends_at - appointment.starts_at > MAX_APPOINTMENT_LENGTH:
+        raise field_error("service_ids", _("An appointment cannot be longer than a day."))
+    if ends_at > appointment.ends_at:
+        _check_working_hours(actor, appointment.specialist, appointment.branch, appointment.starts_at, ends_at)
+        _refuse_clash(actor.business, appointment.specialist, appointment.starts_at, ends_at, appointment.pk)
+    _apply_discount(appointment, lines, appointment.discount_kind, appointment.discount_value)
+    if appointment.total < appointment_paid_amount(appointment):
+        raise ValidationFailed(
+            errors={"service_ids": [_("The visit would cost less than is already paid; refund first.")]}
+        )
+    AppointmentLine.objects.for_business(actor.business).filter(appointment=appointment).delete()
+    for line in lines:
+        line.appointment = appointment
+    AppointmentLine.objects.bulk_create(lines)
+    appointment.ends_at = ends_at
+    if note is not None:
+        appointment.note = note.strip()
+    appointment.version += 1
+    _save_without_clash(appointment)
+    after = appointment_snapshot(appointment)
+    after["services"] = [line.service_name for line in lines]
+    security_event_record(
+        event_type="appointment.updated",
+        actor=actor,
+        target=appointment,
+        branch=appointment.branch,
+        before=before,
+        after=after,
+    )
+    return appointment

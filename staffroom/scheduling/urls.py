@@ -18,4 +18,9 @@ urlpatterns = [
         name="appointment_reschedule",
     ),
     path("calendar/appointments/<int:appointment_id>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path(
+        "calendar/appointments/<int:appointment_id>/services/",
+        views.appointment_services,
+        name="appointment_services",
+    ),
 ]

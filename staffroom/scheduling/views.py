@@ -317,6 +317,7 @@ def _appointment_context(request, appointment):
         ),
         "cancel_form": CancelForm(initial={"version": appointment.version}),
         "next_statuses": _next_statuses(appointment),
+        "offered_services": _offered_services(request.business, appointment),
     }
     if sees_money:
         paid = appointment_paid_amount(appointment)
@@ -326,6 +327,20 @@ def _appointment_context(request, appointment):
             payments=appointment.payments.select_related("processed_by").prefetch_related("refunds"),
         )
     return context
+
+
+def _offered_services(business, appointment):
+    """The services this specialist provides, with the ones in the visit marked."""
+    from staffroom.catalog.models import SpecialistService
+
+    chosen = {line.service_id for line in appointment.lines.all()}
+    links = (
+        SpecialistService.objects.for_business(business)
+        .filter(specialist=appointment.specialist, service__is_active=True)
+        .select_related("service")
+        .order_by("service__name")
+    )
+    return [{"service": link.service, "checked": link.service_id in chosen} for link in links]
 
 
 def _next_statuses(appointment):
@@ -388,6 +403,28 @@ def appointment_reschedule(request, appointment_id):
     context = _appointment_context(request, appointment)
     context["reschedule_form"] = form
     return render(request, "scheduling/appointment.html", context, status=422)
+
+
+@permission_required(Perm.CALENDAR_EDIT_APPOINTMENT)
+@require_POST
+def appointment_services(request, appointment_id):
+    from staffroom.catalog.models import Service
+
+    appointment = _load_appointment(request, appointment_id)
+    wanted = [int(pk) for pk in request.POST.getlist("services") if pk.isdigit()]
+    found = {s.pk: s for s in Service.objects.for_business(request.business).filter(pk__in=wanted)}
+    try:
+        services.appointment_services_set(
+            actor=request.employee,
+            appointment=appointment,
+            services=[found[pk] for pk in wanted if pk in found],
+            expected_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+        )
+    except ApplicationError as error:
+        messages.error(request, " ".join([error.message, *(m for ms in error.errors.values() for m in ms)]))
+    else:
+        messages.success(request, _("Services changed."))
+    return redirect("scheduling:appointment", appointment.pk)
 
 
 @permission_required(Perm.CALENDAR_CANCEL_APPOINTMENT)

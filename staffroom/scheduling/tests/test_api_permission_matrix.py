@@ -63,6 +63,7 @@ ROUTES = [
     Route("post", "/api/v1/appointments/{appointment}/reschedule", "specialist", {"starts_at": "{afternoon}"}),
     Route("post", "/api/v1/appointments/{appointment2}/cancel", "specialist", {"reason": "Called"}),
     Route("post", "/api/v1/appointments/{appointment}/status", "specialist", {"status": "arrived"}),
+    Route("put", "/api/v1/appointments/{appointment2}/services", "specialist", {"service_ids": ["{service}"]}),
     Route("post", "/api/v1/appointments/{appointment}/discount", "call_center_operator",
           {"kind": "percent", "value": "10"}),
     Route("get", "/api/v1/free-slots?service_id={service}&date_from={tomorrow}", "specialist"),

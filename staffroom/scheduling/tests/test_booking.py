@@ -219,3 +219,34 @@ def test_specialist_must_provide_the_service(business, administrator, a_client, 
         )
     assert "service_ids" in caught.value.errors
     assert Appointment.objects.for_business(business).count() == 0
+
+
+def test_changing_services_moves_the_end_and_refuses_a_clash(
+    business, administrator, a_client, working_specialist, branch, haircut, tomorrow
+):
+    colour = make_service(business, name="Colour", duration=90, price="3000.00", specialists=[working_specialist])
+    first = book(
+        administrator,
+        business,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        service=haircut,
+        when=local(business, tomorrow, 10),
+    )
+    book(
+        administrator,
+        business,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        service=haircut,
+        when=local(business, tomorrow, 12),
+    )
+    with pytest.raises(Conflict):
+        services.appointment_services_set(actor=administrator, appointment=first, services=[haircut, colour])
+    changed = services.appointment_services_set(actor=administrator, appointment=first, services=[colour])
+    assert changed.ends_at == local(business, tomorrow, 11, 30)
+    assert changed.total == Decimal("3000.00")
+    assert [line.service_name for line in changed.lines.all()] == ["Colour"]
+    assert SecurityEvent.objects.for_business(business).filter(event_type="appointment.updated").count() == 1

@@ -200,3 +200,17 @@ def test_opening_hours_page(business, owner, branch, call_center_operator, clien
     assert browser.post(url, {"opens_1": "20:00", "closes_1": "10:00"}).status_code == 200  # refused
     rows = BranchOpeningHours.objects.for_business(business).filter(branch=branch)
     assert [(r.weekday, str(r.opens_at)) for r in rows] == [(0, "10:00:00")]
+
+
+def test_change_services_on_the_visit_page(business, administrator, visit, working_specialist, client_for):
+    from .factories import make_service
+
+    colour = make_service(business, name="Colour", duration=90, price="3000.00", specialists=[working_specialist])
+    browser = client_for(administrator)
+    assert "Colour" in browser.get(f"/calendar/appointments/{visit.pk}/").content.decode()
+    browser.post(f"/calendar/appointments/{visit.pk}/services/", {"services": [colour.pk], "version": visit.version})
+    visit.refresh_from_db()
+    assert [line.service_name for line in visit.lines.all()] == ["Colour"]
+    assert visit.ends_at - visit.starts_at == dt.timedelta(minutes=90)
+    browser.post(f"/calendar/appointments/{visit.pk}/services/", {"version": visit.version})  # none: refused
+    assert visit.lines.count() == 1
