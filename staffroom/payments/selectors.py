@@ -12,6 +12,12 @@ from staffroom.core.money import round_money
 from .models import Payment, PaymentMethod, Refund
 
 
+def paid_amount(payments, currency: str) -> Decimal:
+    """Paid minus refunded over any payments queryset (e.g. an order's linked payments), rounded to the currency."""
+    figures = payments.aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    return round_money((figures["paid"] or Decimal(0)) - (figures["refunded"] or Decimal(0)), currency)
+
+
 def appointment_paid_amount(appointment) -> Decimal:
     """Paid minus refunded, for one visit (tips are the specialist's and do not count towards the price)."""
     figures = (

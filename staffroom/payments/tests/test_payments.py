@@ -103,3 +103,12 @@ def test_cash_summary_per_branch_and_day(business, administrator, visit, branch)
         Decimal("50.00"),
         Decimal("850.00"),
     )
+
+
+def test_paid_amount_over_any_set_of_payments(business, administrator, a_client):
+    from staffroom.payments.selectors import paid_amount
+
+    first = services.payment_take(actor=administrator, client=a_client, amount=Decimal("10.50"), method="cash")
+    services.payment_take(actor=administrator, client=a_client, amount=Decimal("4.50"), method="card")
+    services.refund_issue(actor=administrator, payment=first, amount=Decimal("0.50"), reason="Change")
+    assert paid_amount(Payment.objects.for_business(business).filter(client=a_client), "RUB") == Decimal("14.50")

@@ -261,3 +261,26 @@ def local_dt(business, date, hour, minute=0):
     from staffroom.scheduling.calculations import local_to_utc
 
     return local_to_utc(date, dt.time(hour, minute), business.zone)
+
+
+@given(
+    date=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
+    minutes_of_day=st.integers(min_value=0, max_value=24 * 60 - 1),
+    zone_name=st.sampled_from(["Europe/Budapest", "America/New_York", "Europe/Moscow", "Australia/Sydney"]),
+)
+def test_local_to_utc_keeps_the_wall_clock_outside_dst_gaps(date, minutes_of_day, zone_name):
+    from zoneinfo import ZoneInfo
+
+    from staffroom.scheduling.calculations import local_to_utc
+
+    zone = ZoneInfo(zone_name)
+    wall = dt.time(minutes_of_day // 60, minutes_of_day % 60)
+    moment = local_to_utc(date, wall, zone)
+    assert moment.tzinfo == dt.UTC
+    back = moment.astimezone(zone)
+    naive = dt.datetime.combine(date, wall)
+    in_gap = (
+        dt.datetime.combine(date, wall, tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive
+    )
+    if not in_gap:
+        assert back.replace(tzinfo=None) == naive
