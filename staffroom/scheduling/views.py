@@ -249,7 +249,8 @@ def appointment_book(request):
         try:
             if data.get("client_id"):
                 if chosen_client is None:
-                    raise ApplicationError(_("Choose a client of this business."), errors={"client_id": ["-"]})
+                    message = _("Choose a client of this business.")
+                    raise ApplicationError(message, errors={"client_id": [message]})
                 appointment = services.appointment_create(actor=request.employee, client=chosen_client, **booking)
             else:
                 appointment = services.appointment_create_for_new_client(
