@@ -50,6 +50,7 @@ class RescheduleForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     clean_date = _clean_calendar_date
@@ -57,6 +58,7 @@ class RescheduleForm(forms.Form):
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = specialists_for_business(business)
+        self.fields["branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)
 
 
 class CancelForm(forms.Form):

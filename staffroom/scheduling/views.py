@@ -313,6 +313,7 @@ def _appointment_context(request, appointment):
                 "date": appointment.starts_at.astimezone(request.business.zone).date(),
                 "time": appointment.starts_at.astimezone(request.business.zone).time(),
                 "specialist": appointment.specialist,
+                "branch": appointment.branch,
                 "version": appointment.version,
             },
         ),
@@ -394,10 +395,11 @@ def appointment_reschedule(request, appointment_id):
                 appointment=appointment,
                 starts_at=combine_local(request.business, data["date"], data["time"]),
                 specialist=data["specialist"],
+                branch=data["branch"],
                 expected_version=data["version"],
             )
         except ApplicationError as error:
-            add_service_error(form, error, {"starts_at": "time", "specialist_id": "specialist"})
+            add_service_error(form, error, {"starts_at": "time", "specialist_id": "specialist", "branch_id": "branch"})
         else:
             messages.success(request, _("Appointment moved."))
             return redirect("scheduling:appointment", appointment.pk)

@@ -11,7 +11,7 @@ from staffroom.payments.models import Payment
 from staffroom.scheduling import services
 from staffroom.scheduling.models import Appointment
 
-from .factories import local
+from .factories import local, make_weekly_schedule
 
 
 @pytest.fixture
@@ -214,3 +214,21 @@ def test_change_services_on_the_visit_page(business, administrator, visit, worki
     assert visit.ends_at - visit.starts_at == dt.timedelta(minutes=90)
     browser.post(f"/calendar/appointments/{visit.pk}/services/", {"version": visit.version})  # none: refused
     assert visit.lines.count() == 1
+
+
+def test_move_to_another_branch_through_the_form(business, owner, visit, working_specialist, tomorrow, client_for):
+    from staffroom.tenancy.models import Branch
+
+    other = Branch.objects.for_business(business).exclude(pk=visit.branch_id).first()
+    make_weekly_schedule(working_specialist, other, intervals=((dt.time(19), dt.time(21)),))
+    browser = client_for(owner)
+    form = {
+        "date": tomorrow.isoformat(),
+        "time": "19:30",
+        "specialist": working_specialist.pk,
+        "branch": other.pk,
+        "version": visit.version,
+    }
+    assert browser.post(f"/calendar/appointments/{visit.pk}/reschedule/", form).status_code == 302
+    visit.refresh_from_db()
+    assert visit.branch == other and visit.starts_at == local(business, tomorrow, 19, 30)
