@@ -3,8 +3,12 @@
 from ninja import NinjaAPI
 
 from staffroom.billing.api import router as billing_router
+from staffroom.catalog.api import router as catalog_router
+from staffroom.clients.api import router as clients_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.payments.api import router as payments_router
+from staffroom.scheduling.api import router as scheduling_router
 from staffroom.security.api import router as security_router
 from staffroom.staff.api import router as staff_router
 from staffroom.support.api import agent_router as support_agent_router
@@ -29,3 +33,7 @@ api.add_router("/", support_router)
 api.add_router("/", support_agent_router)
 api.add_router("/", security_router)
 api.add_router("/", billing_router)
+api.add_router("/", clients_router)
+api.add_router("/", catalog_router)
+api.add_router("/", scheduling_router)
+api.add_router("/", payments_router)

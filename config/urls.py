@@ -28,6 +28,10 @@ urlpatterns = [
     path("", include("staffroom.support.urls")),
     path("", include("staffroom.support.console_urls")),
     path("", include("staffroom.billing.urls")),
+    path("", include("staffroom.clients.urls")),
+    path("", include("staffroom.catalog.urls")),
+    path("", include("staffroom.scheduling.urls")),
+    path("", include("staffroom.payments.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

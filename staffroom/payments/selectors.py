@@ -1,0 +1,77 @@
+"""Reads of money: what a visit has been paid, its balance, and a branch's cash summary for a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from staffroom.core.money import round_money
+
+from .models import Payment, PaymentMethod, Refund
+
+
+def paid_amount(payments, currency: str) -> Decimal:
+    """Paid minus refunded over any payments queryset (e.g. an order's linked payments), rounded to the currency."""
+    figures = payments.aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    return round_money((figures["paid"] or Decimal(0)) - (figures["refunded"] or Decimal(0)), currency)
+
+
+def appointment_paid_amount(appointment) -> Decimal:
+    """Paid minus refunded, for one visit (tips are the specialist's and do not count towards the price)."""
+    figures = (
+        Payment.objects.for_business(appointment.business_id)
+        .filter(appointment=appointment)
+        .aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    )
+    # SQLite sums decimals without their scale; quantize so both databases answer "500.00".
+    paid = (figures["paid"] or Decimal(0)) - (figures["refunded"] or Decimal(0))
+    return round_money(paid, appointment.business.currency)
+
+
+def appointment_balance(appointment) -> Decimal:
+    """What is still to pay for a visit; negative would mean overpaid (the services refuse that)."""
+    return appointment.total - appointment_paid_amount(appointment)
+
+
+def payments_for_business(business):
+    return Payment.objects.for_business(business).select_related("processed_by", "branch", "client", "appointment")
+
+
+def cash_summary(business, branch, date: dt.date) -> dict:
+    """Takings of a branch on a local business date: per method, refunds, tips, and the net."""
+    from staffroom.scheduling.selectors import business_day_bounds
+
+    day_start, day_end = business_day_bounds(business, date)
+    payments = Payment.objects.for_business(business).filter(
+        branch=branch, processed_at__gte=day_start, processed_at__lt=day_end
+    )
+    refunds = Refund.objects.for_business(business).filter(
+        branch=branch, processed_at__gte=day_start, processed_at__lt=day_end
+    )
+    by_method = {method: {"taken": Decimal(0), "refunded": Decimal(0), "tips": Decimal(0)} for method in PaymentMethod}
+    for row in payments.values("method").annotate(taken=Sum("amount"), tips=Sum("tip_amount")):
+        by_method[row["method"]]["taken"] = round_money(row["taken"] or Decimal(0), business.currency)
+        by_method[row["method"]]["tips"] = round_money(row["tips"] or Decimal(0), business.currency)
+    for row in refunds.values("method").annotate(refunded=Sum("amount")):
+        by_method[row["method"]]["refunded"] = round_money(row["refunded"] or Decimal(0), business.currency)
+    rows = []
+    for method in PaymentMethod:
+        figures = by_method[method]
+        net = figures["taken"] - figures["refunded"] + figures["tips"]
+        rows.append({"method": method.value, "label": str(method.label), **figures, "net": net})
+    totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("taken", "refunded", "tips", "net")}
+    return {
+        "date": date,
+        "branch": branch,
+        "currency": business.currency,
+        "rows": rows,
+        "totals": totals,
+        "payment_count": payments.count(),
+        "refund_count": refunds.count(),
+    }
+
+
+def refundable_total(payment) -> Decimal:
+    return payment.amount - payment.refunded_amount

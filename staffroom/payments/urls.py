@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments"
+urlpatterns = [
+    path("calendar/appointments/<int:appointment_id>/pay/", views.payment_take, name="take"),
+    path("calendar/appointments/<int:appointment_id>/discount/", views.discount_set, name="discount"),
+    path("payments/<int:payment_id>/refund/", views.refund, name="refund"),
+    path("payments/cash/", views.cash_summary, name="cash"),
+]
