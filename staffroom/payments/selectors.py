@@ -75,3 +75,12 @@ def cash_summary(business, branch, date: dt.date) -> dict:
 
 def refundable_total(payment) -> Decimal:
     return payment.amount - payment.refunded_amount
+
+
+def employees_who_took_payments(business, since: dt.datetime) -> set[int]:
+    """Who used the payment right since `since` (took a payment or issued a refund)."""
+    took = Payment.objects.for_business(business).filter(processed_at__gte=since)
+    refunded = Refund.objects.for_business(business).filter(processed_at__gte=since)
+    return set(took.values_list("processed_by_id", flat=True).distinct()) | set(
+        refunded.values_list("processed_by_id", flat=True).distinct()
+    )

@@ -226,3 +226,23 @@ def appointments_in_range(business, starts_at, ends_at, *, branch=None, speciali
     if specialist_ids is not None:
         queryset = queryset.filter(specialist_id__in=list(specialist_ids))
     return queryset
+
+
+def employees_active_in_calendar(business, since: dt.datetime) -> set[int]:
+    """Who used calendar rights since `since`: created an appointment, or provided a service (arrived/completed)."""
+    from django.utils import timezone
+
+    from .choices import AppointmentStatus
+
+    appointments = Appointment.objects.for_business(business)
+    booked = appointments.filter(created_at__gte=since).values_list("created_by_id", flat=True).distinct()
+    served = (
+        appointments.filter(
+            starts_at__gte=since,
+            starts_at__lte=timezone.now(),
+            status__in=(AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED),
+        )
+        .values_list("specialist_id", flat=True)
+        .distinct()
+    )
+    return set(booked) | set(served)

@@ -151,8 +151,41 @@ def test_savings_advisor_make_free_through_the_preview(subscribed, client_for, o
         unregister_activity_source("fake")
 
 
-def test_without_activity_sources_the_advisor_says_it_cannot_tell(subscribed, client_for, owner):
+def test_without_activity_sources_the_advisor_says_it_cannot_tell(subscribed, client_for, owner, monkeypatch):
+    monkeypatch.setattr("staffroom.billing.activity._sources", {})
     assert "Activity is not tracked yet" in client_for(owner).get("/billing/").content.decode()
+
+
+def test_the_calendar_and_payments_tell_the_advisor_who_used_paid_rights(subscribed, business, owner, specialist):
+    from staffroom.billing.selectors import savings_advice
+    from staffroom.payments.services import payment_take
+    from staffroom.scheduling.tests.factories import first_branch, make_appointment, make_client
+
+    booker = make_employee(business, "call_center", full_name="Busy Booker")
+    cashier = make_employee(business, "administrator", full_name="Busy Cashier")
+    idle = make_employee(business, "administrator", full_name="Idle Admin")
+    served_by = make_employee(business, "specialist", full_name="Busy Stylist", provides_services=True)
+    Employee.objects.for_business(business).update(created_at=noon_utc(datetime.date(2025, 1, 1)))
+    services.seats_recount(business=business)
+    branch, client = first_branch(business), make_client(business)
+    yesterday = noon_utc(TODAY - datetime.timedelta(days=1))
+    make_appointment(
+        business,
+        specialist=specialist,
+        client=client,
+        branch=branch,
+        starts_at=yesterday + datetime.timedelta(days=3),
+        created_by=booker,
+    )
+    visit = make_appointment(
+        business, specialist=served_by, client=client, branch=branch, starts_at=yesterday, status="completed"
+    )
+    payment_take(actor=cashier, amount=visit.total, method="cash", appointment=visit)
+
+    advice = savings_advice(business)
+    idle_names = {item.employee.full_name for item in advice.advice}
+    assert advice.is_tracked and idle.full_name in idle_names
+    assert idle_names.isdisjoint({"Busy Booker", "Busy Cashier", "Busy Stylist"})
 
 
 @pytest.fixture
