@@ -108,10 +108,7 @@ def subscription_detail(request):
 @router.get("/billing/plans", response=list[PlanOut])
 @api_permission(Perm.BILLING_VIEW)
 def plan_list(request):
-    latest = {}
-    for plan in Plan.objects.filter(is_offered=True).order_by("code", "-version"):
-        latest.setdefault(plan.code, plan)
-    return [plan_out(plan) for plan in latest.values()]
+    return [plan_out(plan) for plan in selectors.offered_plans()]
 
 
 @router.get("/billing/ledger", response=list[LedgerEventOut])
@@ -159,7 +156,7 @@ def invoice_detail(request, invoice_id: int):
 def next_term_change(request, payload: NextTermIn):
     plan = None
     if payload.plan_id is not None:
-        plan = Plan.objects.filter(pk=payload.plan_id, is_offered=True).first()
+        plan = selectors.offered_plan(payload.plan_id)
         if plan is None:
             raise field_error("plan_id", _("Choose an offered plan."))
     services.subscription_change_next_term(actor=request.employee, plan=plan, term_months=payload.term_months)

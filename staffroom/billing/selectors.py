@@ -13,7 +13,7 @@ from staffroom.staff.calculations import classify_seat
 from staffroom.staff.models import Employee, EmployeeStatus
 
 from . import calculations
-from .models import Invoice, RealizedSaving, SeatLedgerEvent, Subscription
+from .models import Invoice, Plan, RealizedSaving, SeatLedgerEvent, Subscription
 
 
 def subscription_for_business(business) -> Subscription | None:
@@ -184,3 +184,20 @@ def default_free_role(business, chosen_id: int | None = None):
         or next((role for role in roles if role.template_code == "viewer"), None)
         or (roles[0] if roles else None)
     )
+
+
+def offered_plans(*, currency: str | None = None) -> list[Plan]:
+    """The plans a business may choose: the newest offered version of each plan code (platform data, not owned)."""
+    plans = Plan.objects.filter(is_offered=True).order_by("code", "-version")
+    if currency is not None:
+        plans = plans.filter(currency=currency)
+    latest: dict[str, Plan] = {}
+    for plan in plans:
+        latest.setdefault(plan.code, plan)
+    return list(latest.values())
+
+
+def offered_plan(plan_id) -> Plan | None:
+    if plan_id is None:
+        return None
+    return Plan.objects.filter(pk=plan_id, is_offered=True).first()

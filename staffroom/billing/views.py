@@ -14,7 +14,7 @@ from staffroom.staff.permissions import permission_required
 from staffroom.staff.selectors import employee_seat, employees_for_business
 
 from . import calculations, selectors, services
-from .models import Plan, SubscriptionStatus, TermMonths
+from .models import SubscriptionStatus, TermMonths
 
 
 def _int_or_none(value):
@@ -53,27 +53,20 @@ def overview(request):
                     months=months,
                     discount_percent=renewal_plan.discount_for(months),
                 ),
-                "plans": Plan.objects.filter(is_offered=True, currency=subscription.plan.currency).order_by(
-                    "code", "-version"
-                ),
+                "plans": selectors.offered_plans(currency=subscription.plan.currency),
                 "term_choices": TermMonths.choices,
                 "can_purchase": subscription.status != SubscriptionStatus.ACTIVE,
                 "savings": selectors.savings_advice(business, days=_advisor_days(request)),
                 "realized": selectors.realized_savings(business)[:20],
             }
         )
-        # Only the newest version of each plan is offered.
-        latest = {}
-        for plan in context["plans"]:
-            latest.setdefault(plan.code, plan)
-        context["plans"] = list(latest.values())
     return render(request, "billing/overview.html", context)
 
 
 @permission_required(Perm.BILLING_MANAGE)
 @require_POST
 def next_term_change(request):
-    plan = Plan.objects.filter(pk=_int_or_none(request.POST.get("plan")), is_offered=True).first()
+    plan = selectors.offered_plan(_int_or_none(request.POST.get("plan")))
     try:
         services.subscription_change_next_term(
             actor=request.employee, plan=plan, term_months=_int_or_none(request.POST.get("term_months"))
