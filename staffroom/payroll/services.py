@@ -378,7 +378,12 @@ def payroll_run_create(*, actor, period_start: dt.date, period_end: dt.date, bra
 
 
 def _locked_run(actor, run: PayrollRun) -> PayrollRun:
-    return PayrollRun.objects.for_business(actor.business).select_for_update().select_related("branch").get(pk=run.pk)
+    return (
+        PayrollRun.objects.for_business(actor.business)
+        .select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=run.pk)
+    )
 
 
 @transaction.atomic
