@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.payroll.api import router as payroll_router
+from staffroom.reports.api import router as reports_router
 from staffroom.staff.api import router as staff_router
 from staffroom.tenancy.api import router as tenancy_router
 
@@ -21,3 +23,5 @@ install_error_handlers(api)
 api.add_router("/", tenancy_router)
 api.add_router("/", staff_router)
 api.add_router("/", identity_router)
+api.add_router("/", reports_router)
+api.add_router("/", payroll_router)

@@ -439,3 +439,52 @@ def payroll_run_delete(*, actor, run: PayrollRun) -> None:
     before = _run_snapshot(run)
     security_event_record(event_type="payroll_run.deleted", actor=actor, target=run, branch=run.branch, before=before)
     run.delete()
+
+
+@transaction.atomic
+def payroll_run_export(*, actor, run: PayrollRun, fmt: str) -> bytes:
+    """Every line of every payslip of a run, as CSV or XLSX; the export is a security event."""
+    from staffroom.reports.exports import table_csv, table_xlsx
+
+    require(actor, Perm.PAYROLL_VIEW_ALL, obj=run)
+    if fmt not in ("csv", "xlsx"):
+        raise field_error("format", _("Choose CSV or XLSX."))
+    header = [
+        _("Employee"),
+        _("Pay scheme"),
+        _("Rule"),
+        _("For period"),
+        _("Base"),
+        _("Rate"),
+        _("Amount"),
+        _("Explanation"),
+    ]
+    rows = []
+    lines = (
+        PayslipLine.objects.for_business(actor.business)
+        .filter(payslip__run=run)
+        .select_related("payslip__employee")
+        .order_by("payslip__employee__full_name", "payslip_id", "position")
+    )
+    for line in lines:
+        rows.append(
+            [
+                line.payslip.employee.full_name,
+                line.payslip.scheme_name,
+                str(line.get_kind_display()) + (" · " + _("correction") if line.is_correction else ""),
+                f"{line.for_period_start.isoformat()} – {line.for_period_end.isoformat()}",
+                line.base,
+                line.rate,
+                line.amount,
+                line.explanation,
+            ]
+        )
+    content = table_csv(header, rows) if fmt == "csv" else table_xlsx(_("Payroll"), header, rows)
+    security_event_record(
+        event_type="payroll_run.exported",
+        actor=actor,
+        target=run,
+        branch=run.branch,
+        after={"format": fmt, "rows": len(rows)},
+    )
+    return content

@@ -336,3 +336,67 @@ def sales_report(
         report_rows.sort(key=lambda row: row.key[0])
     total = sales_rows(business, sales_filter, (), grouping).get((), SalesFigures()).rounded(currency)
     return SalesReport(sales_filter, group_by, grouping, currency, report_rows, total)
+
+
+# KPI columns of the KPI page, in order; the orders ones stay empty until the orders source exists.
+KPI_COLUMNS = (
+    KpiMetric.APPOINTMENTS_CREATED,
+    KpiMetric.ARRIVED_SHARE,
+    KpiMetric.BOOKED_REVENUE,
+    KpiMetric.PAYMENTS_COUNT,
+    KpiMetric.PAYMENTS_AMOUNT,
+    KpiMetric.ORDERS_CLAIMED,
+    KpiMetric.ORDERS_COMPLETED,
+    KpiMetric.VISITS_ARRIVED,
+    KpiMetric.SERVICES_REVENUE,
+    KpiMetric.REBOOKING_RATE,
+)
+
+
+@dataclass
+class KpiProgress:
+    metric: str
+    label: str
+    value: Decimal
+    target: Decimal
+
+    @property
+    def percent(self) -> int:
+        return min(int(self.value * 100 / self.target), 100) if self.target else 0
+
+    @property
+    def is_reached(self) -> bool:
+        return self.value >= self.target
+
+
+@dataclass
+class KpiRow:
+    employee: object
+    values: dict
+    progress: list[KpiProgress]
+
+
+def kpi_table(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int, ...] = (), employee_ids=None):
+    """One row per active employee (service and non-service staff alike) with every KPI and their role's targets."""
+    from staffroom.staff.models import Employee, EmployeeStatus
+
+    from .models import KpiTarget
+
+    figures = kpi_figures(business, start, end, branch_ids=branch_ids)
+    targets: dict[int, list[KpiTarget]] = defaultdict(list)
+    for target in KpiTarget.objects.for_business(business):
+        targets[target.role_id].append(target)
+    employees = Employee.objects.for_business(business).filter(status=EmployeeStatus.ACTIVE).select_related("role")
+    if branch_ids:
+        employees = employees.filter(branches__in=branch_ids).distinct()
+    if employee_ids is not None:
+        employees = employees.filter(pk__in=employee_ids)
+    rows = []
+    for employee in employees.order_by("full_name", "id"):
+        values = figures.get(employee.pk) or dict.fromkeys(KpiMetric.values, ZERO)
+        progress = [
+            KpiProgress(t.metric, str(KpiMetric(t.metric).label), values.get(t.metric, ZERO), t.target)
+            for t in targets.get(employee.role_id, ())
+        ]
+        rows.append(KpiRow(employee, {metric: values.get(metric, ZERO) for metric in KPI_COLUMNS}, progress))
+    return rows
