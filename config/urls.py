@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("staffroom.tenancy.urls")),
     path("", include("staffroom.identity.urls")),
     path("", include("staffroom.staff.urls")),
+    path("", include("staffroom.reports.urls")),
+    path("", include("staffroom.payroll.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"
