@@ -130,7 +130,8 @@ def _earning_line(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFacts, cu
         categories = _services_categories(rule, rules, facts)
         base = sum((facts.services_revenue.get(c, ZERO) for c in categories), ZERO)
         amount = round_money(base * rule.percent / HUNDRED, currency)
-        scope = rule.category_name or (_("all services") if rule.category_id is None else "")
+        others_named = any(r.kind == RuleKind.SERVICES_PERCENT and r.category_id is not None for r in rules)
+        scope = rule.category_name or (_("other services") if others_named else _("all services"))
         explanation = _(
             "%(percent)s %% of own services revenue (%(scope)s) after discounts and returns: %(base)s × %(percent)s %% = %(amount)s"
         ) % {"percent": _number(rule.percent), "scope": scope, "base": _money(base), "amount": _money(amount)}

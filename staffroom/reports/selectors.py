@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -20,8 +21,9 @@ from django.db.models import (
     Q,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, NullIf, Trunc
+from django.db.models.functions import Coalesce, NullIf
 
 from staffroom.payments.models import Payment, Refund
 from staffroom.payroll.choices import KpiMetric
@@ -29,7 +31,7 @@ from staffroom.scheduling.calculations import local_to_utc
 from staffroom.scheduling.choices import AppointmentStatus
 from staffroom.scheduling.models import Appointment, AppointmentLine
 
-from .calculations import SalesFigures, merge_rows
+from .calculations import SalesFigures, merge_rows, period_buckets, total_of
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=20, decimal_places=6)
@@ -57,13 +59,39 @@ def local_range(business, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt
     return local_to_utc(start, dt.time(0), zone), local_to_utc(end + dt.timedelta(days=1), dt.time(0), zone)
 
 
-def _group_fields(business, prefix: str, group_by: Iterable[str], grouping: str, line_prefix: str) -> dict:
+def period_bucket(business, field: str, start: dt.date, end: dt.date, grouping: str):
+    """The local day/week/month a timestamp falls into, as a tree of comparisons with the buckets' UTC starts.
+
+    The boundaries come from zoneinfo (so DST is exact) and the database only compares timestamps, which every
+    backend does natively; SQLite would otherwise call a Python function per row to convert time zones."""
+    buckets = period_buckets(start, end, grouping)
+    zone = business.zone
+    starts = [local_to_utc(bucket, dt.time(0), zone) for bucket in buckets]
+
+    def subtree(low: int, high: int):
+        if low == high:
+            return Value(buckets[low], output_field=DateField())
+        middle = (low + high + 1) // 2
+        return Case(
+            When(**{f"{field}__lt": starts[middle]}, then=subtree(low, middle - 1)),
+            default=subtree(middle, high),
+            output_field=DateField(),
+        )
+
+    if not buckets:
+        return Value(None, output_field=DateField())
+    return subtree(0, len(buckets) - 1)
+
+
+def _group_fields(
+    business, prefix: str, group_by: Iterable[str], grouping: str, line_prefix: str, sales_filter: SalesFilter
+) -> dict:
     """Map report dimensions to ORM expressions, starting from a model that reaches the appointment by `prefix`."""
     fields = {}
     for dimension in group_by:
         if dimension == "period":
-            fields["group_period"] = Trunc(
-                f"{prefix}starts_at", grouping, output_field=DateField(), tzinfo=business.zone
+            fields["group_period"] = period_bucket(
+                business, f"{prefix}starts_at", sales_filter.start, sales_filter.end, grouping
             )
         elif dimension == "branch":
             fields["group_branch"] = F(f"{prefix}branch_id")
@@ -115,7 +143,7 @@ def visit_sales_rows(
     lines = visit_lines(business, sales_filter)
     sold = _grouped(
         lines,
-        _group_fields(business, "appointment__", group_by, grouping, ""),
+        _group_fields(business, "appointment__", group_by, grouping, "", sales_filter),
         gross=Coalesce(Sum("price"), Value(ZERO), output_field=MONEY),
         discounts=Coalesce(Sum("discount_amount"), Value(ZERO), output_field=MONEY),
         visits=Count("appointment_id", distinct=True),
@@ -145,7 +173,9 @@ def visit_sales_rows(
     )
     returned = _grouped(
         refunds,
-        _group_fields(business, "payment__appointment__", group_by, grouping, "payment__appointment__lines__"),
+        _group_fields(
+            business, "payment__appointment__", group_by, grouping, "payment__appointment__lines__", sales_filter
+        ),
         returns=Coalesce(Sum(share), Value(ZERO), output_field=MONEY),
     )
     rows.extend((_key(row, group_by), SalesFigures(returns=row["returns"])) for row in returned)
@@ -334,7 +364,12 @@ def sales_report(
     report_rows.sort(key=lambda row: tuple((value is None, str(value)) for value in row.labels.values()))
     if "period" in group_by:
         report_rows.sort(key=lambda row: row.key[0])
-    total = sales_rows(business, sales_filter, (), grouping).get((), SalesFigures()).rounded(currency)
+    if "category" in group_by:
+        # A visit with services of two categories sits in two rows: its visit is counted once only by a total query.
+        total = sales_rows(business, sales_filter, (), grouping).get((), SalesFigures())
+    else:
+        total = total_of(rows.values())
+    total = total.rounded(currency)
     return SalesReport(sales_filter, group_by, grouping, currency, report_rows, total)
 
 

@@ -166,3 +166,22 @@ def test_kpi_figures(business, specialist, administrator, call_center_operator, 
     assert own[KpiMetric.REBOOKING_RATE] == D("50.00")  # one of two clients booked again
     assert own[KpiMetric.SERVICES_REVENUE] == D("5550.00")
     assert make_client  # the factory module is shared with the payroll tests
+
+
+def test_period_buckets_follow_the_local_calendar_across_dst(db):
+    from staffroom.staff.tests.factories import make_business, make_employee
+
+    berlin = make_business(name="Berlin Salon", time_zone="Europe/Berlin", currency="EUR")
+    stylist = make_employee(berlin, "specialist", full_name="Berlin Stylist", provides_services=True)
+    branch = first_branch(berlin)
+    cut = service(berlin, "Cut")
+    # Just after local midnight on the day summer time starts and just before midnight on the day it ends.
+    for date, hour in ((dt.date(2026, 3, 29), 0), (dt.date(2026, 10, 25), 23), (dt.date(2026, 10, 31), 23)):
+        make_visit(berlin, specialist=stylist, branch=branch, date=date, hour=hour, lines=[(cut, "100", "0")])
+    days = sales_report(berlin, SalesFilter(dt.date(2026, 3, 1), dt.date(2026, 11, 30)), ("period",), "day")
+    assert [row.key[0] for row in days.rows] == [dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2026, 10, 31)]
+    months = sales_report(berlin, SalesFilter(dt.date(2026, 3, 1), dt.date(2026, 11, 30)), ("period",), "month")
+    assert [(row.key[0], row.figures.visits) for row in months.rows] == [
+        (dt.date(2026, 3, 1), 1),
+        (dt.date(2026, 10, 1), 2),
+    ]
