@@ -172,8 +172,8 @@ def bench_sales_report(report) -> None:
     base, rows = _timed(baseline)
     assert len(result.rows) == len(rows), (len(result.rows), len(rows))
     assert result.total.gross == sum(Decimal(str(row[2])) for row in rows)
-    # The report runs the grouped rows and the total (each: lines, then refunds): four queries against one.
-    report(f"sales report, {SALE_LINES:,} sale lines, by month and employee", measured, base, limit=6.0)
+    # The report reads the lines, then the refunds spread over them; the total is the sum of the rows.
+    report(f"sales report, {SALE_LINES:,} sale lines, by month and employee", measured, base, limit=3.0)
 
 
 def bench_payroll_run(report) -> None:
@@ -225,7 +225,10 @@ def bench_payroll_run(report) -> None:
     measured, run = _timed(staffroom)
     base, rows = _timed(baseline)
     assert run.total > 0 and rows
-    report(f"payroll run, {PAYROLL_EMPLOYEES:,} employees, {len(rows):,} fact rows", measured, base, limit=40.0)
+    # The run also writes 1 000 payslips and their lines and reads five aggregates (revenue, refunds, bookings,
+    # visits with rebooking, payments); the baseline only reads one.
+    visits = PAYROLL_EMPLOYEES * VISITS_PER_EMPLOYEE
+    report(f"payroll run, {PAYROLL_EMPLOYEES:,} employees, {visits:,} visits", measured, base, limit=60.0)
 
 
 def run(report) -> None:

@@ -15,7 +15,7 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission
 
 from .calculations import PayFacts, RuleSpec, Tier
-from .choices import KpiMetric, RuleKind
+from .choices import KpiMetric, RuleKind, RunStatus
 from .models import PayRule, PaySchemeAssignment, Payslip, PayslipLine
 
 ZERO = Decimal(0)
@@ -119,12 +119,13 @@ def pay_facts(business, start: dt.date, end: dt.date) -> dict[int, PayFacts]:
 
 
 def payslips_visible_to(employee) -> QuerySet[Payslip]:
-    """Everyone's with `payroll.view_all`, else only one's own (with `payroll.view_own`)."""
+    """Everyone's with `payroll.view_all`, else one's own approved ones (with `payroll.view_own`): a draft may
+    still change, so it is not shown to the person it pays."""
     queryset = Payslip.objects.for_business(employee.business).select_related("employee", "run", "run__branch")
     if has_permission(employee, Perm.PAYROLL_VIEW_ALL):
         return queryset
     if has_permission(employee, Perm.PAYROLL_VIEW_OWN):
-        return queryset.filter(employee=employee)
+        return queryset.filter(employee=employee, run__status=RunStatus.APPROVED)
     return queryset.none()
 
 
@@ -133,7 +134,11 @@ def can_see_payslip(employee, payslip: Payslip) -> bool:
         return False
     if has_permission(employee, Perm.PAYROLL_VIEW_ALL):
         return True
-    return payslip.employee_id == employee.pk and has_permission(employee, Perm.PAYROLL_VIEW_OWN)
+    return (
+        payslip.employee_id == employee.pk
+        and payslip.run.is_approved
+        and has_permission(employee, Perm.PAYROLL_VIEW_OWN)
+    )
 
 
 def visits_behind_line(line: PayslipLine) -> QuerySet[Appointment] | None:

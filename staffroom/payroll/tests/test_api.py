@@ -5,6 +5,7 @@ import json
 import pytest
 
 from staffroom.core.testing import database_fingerprint
+from staffroom.payroll import services
 from staffroom.payroll.choices import KpiMetric
 from staffroom.security.models import SecurityEvent
 from staffroom.staff.tests.factories import role_of
@@ -78,6 +79,8 @@ def test_outsiders_see_nothing_of_another_business(business, month, api_for, out
 
 def test_specialist_sees_own_payslip_and_the_visits_behind_it(business, month, api_for, specialist, administrator):
     api = api_for(specialist)
+    assert api.get("/api/v1/payroll/payslips").json() == []  # not before approval
+    services.payroll_run_approve(actor=business.owner, run=month["run"])
     (payslip,) = api.get("/api/v1/payroll/payslips").json()
     assert payslip["total"] == "600.00"
     (line,) = payslip["lines"]

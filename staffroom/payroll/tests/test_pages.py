@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from staffroom.core.testing import database_fingerprint
+from staffroom.payroll import services
 from staffroom.payroll.models import PayrollRun, PayScheme
 from staffroom.security.models import SecurityEvent
 from staffroom.staff.tests.factories import role_of
@@ -38,6 +39,7 @@ def test_pages_render_for_the_owner_and_refuse_others(request, business, month, 
 
 
 def test_the_payslip_line_shows_the_visits_behind_it(business, month, client_for, specialist, administrator):
+    services.payroll_run_approve(actor=business.owner, run=month["run"])
     page = client_for(specialist).get(reverse("payroll:line_facts", args=[month["line"].pk]))
     assert f'data-visit="{month["visit"].pk}"' in page.content.decode()
     other = client_for(administrator).get(reverse("payroll:payslip_detail", args=[month["payslip"].pk]))
