@@ -253,11 +253,11 @@ def _corrections(run: PayrollRun, employee_ids: list[int], currency: str) -> dic
         key = (row["payslip__employee_id"], row["for_period_start"], row["for_period_end"])
         paid[key][row["rule_key"]] = row["amount"]
     specs: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for line in approved.filter(is_correction=False).only(
-        "payslip__employee_id", "for_period_start", "for_period_end", "rule_key", "rule_snapshot", "position"
-    ):
-        key = (line.payslip.employee_id, line.for_period_start, line.for_period_end)
-        specs[key][line.rule_key] = (line.position, line.rule_snapshot)
+    originals = approved.filter(is_correction=False).values_list(
+        "payslip__employee_id", "for_period_start", "for_period_end", "rule_key", "position", "rule_snapshot"
+    )
+    for employee_id, start, end, rule_key, position, snapshot in originals:
+        specs[(employee_id, start, end)][rule_key] = (position, snapshot)
     facts_by_period: dict[tuple, dict] = {}
     corrections: dict[int, list] = defaultdict(list)
     business = run.business

@@ -1,7 +1,7 @@
 """Pages: payroll runs (create, review, approve, export), payslips and the visits behind a line, pay schemes."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.reports.exports import file_response
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
 
@@ -16,11 +17,6 @@ from . import services
 from .forms import AssignmentForm, RunForm, SchemeForm
 from .models import PayrollRun, PayScheme, PayslipLine
 from .selectors import can_see_payslip, payments_behind_line, payslips_visible_to, visits_behind_line
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @permission_required(Perm.PAYROLL_VIEW_ALL)
@@ -95,9 +91,7 @@ def run_export(request, run_id, fmt):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payroll:run_detail", run_id=run.pk)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="payroll-{run.period_start}-{run.period_end}.{fmt}"'
-    return response
+    return file_response(content, fmt, f"payroll-{run.period_start}-{run.period_end}")
 
 
 @permission_required(EMPLOYEE)

@@ -3,7 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -15,6 +14,7 @@ from staffroom.staff.permissions import api_permission
 
 from . import services
 from .calculations import GROUPINGS
+from .exports import file_response
 from .models import KpiTarget
 from .selectors import DIMENSIONS, SalesFilter, kpi_table, sales_report
 
@@ -142,18 +142,6 @@ def sales(request, query: Query[SalesQuery]):
         ],
         "total": figures_out(report.total),
     }
-
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
 
 
 @router.get("/reports/sales/export", response={200: None})

@@ -7,7 +7,13 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.http import HttpResponse
 from openpyxl import Workbook
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def csv_safe(value):
@@ -43,3 +49,9 @@ def table_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> b
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,7 +1,6 @@
 """Pages: the sales report (filters, SVG chart, table, exports) and KPI per employee with targets."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,14 +14,10 @@ from staffroom.staff.permissions import permission_required
 from . import services
 from .calculations import period_buckets
 from .charts import bar_chart
+from .exports import file_response
 from .forms import KpiTargetForm, PeriodForm, SalesFilterForm
 from .models import KpiTarget
 from .selectors import KPI_COLUMNS, SalesFilter, kpi_table, sales_report
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _sales_filter(values) -> tuple[SalesFilter, tuple[str, ...], str]:
@@ -34,12 +29,6 @@ def _sales_filter(values) -> tuple[SalesFilter, tuple[str, ...], str]:
         category_ids=(values["category"].pk,) if values.get("category") else (),
     )
     return sales_filter, tuple(values.get("group_by") or ()), values.get("grouping") or "day"
-
-
-def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
 
 
 @permission_required(Perm.REPORTS_VIEW_SALES)
@@ -74,7 +63,7 @@ def sales_export(request, fmt: str):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("reports:sales")
-    return _file(content, fmt, f"sales-{sales_filter.start}-{sales_filter.end}")
+    return file_response(content, fmt, f"sales-{sales_filter.start}-{sales_filter.end}")
 
 
 @permission_required(Perm.REPORTS_VIEW_KPI)
@@ -113,7 +102,7 @@ def kpi_export(request, fmt: str):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("reports:kpi")
-    return _file(content, fmt, f"kpi-{values['start']}-{values['end']}")
+    return file_response(content, fmt, f"kpi-{values['start']}-{values['end']}")
 
 
 @permission_required(Perm.PAYROLL_MANAGE)

@@ -230,3 +230,34 @@ def test_own_assignment_beats_the_role_and_dates_matter(business, owner, special
     assert run.payslips.get(employee=specialist).scheme_name == "Stylist"
     april = services.payroll_run_create(actor=owner, period_start=APRIL[0], period_end=APRIL[1])
     assert april.payslips.get(employee=specialist).scheme_name == "Front desk"
+
+
+def _queries_of_a_run_after_an_approved_one(specialists: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staffroom.staff.tests.factories import make_business, make_employee
+
+    business = make_business()
+    owner = business.owner
+    branch = first_branch(business)
+    cut = service(business, "Cut")
+    scheme = services.pay_scheme_create(
+        actor=owner, name="Stylist", rules=[{"kind": RuleKind.SERVICES_PERCENT, "percent": "40"}]
+    )
+    services.pay_scheme_assign(
+        actor=owner, scheme=scheme, role=role_of(business, "specialist"), valid_from=dt.date(2026, 1, 1)
+    )
+    for n in range(specialists):
+        stylist = make_employee(business, "specialist", full_name=f"Stylist {n}", provides_services=True)
+        make_visit(business, specialist=stylist, branch=branch, date=dt.date(2026, 3, 2), lines=[(cut, "1000", "0")])
+    services.payroll_run_approve(
+        actor=owner, run=services.payroll_run_create(actor=owner, period_start=MARCH[0], period_end=MARCH[1])
+    )
+    with CaptureQueriesContext(connection) as captured:
+        services.payroll_run_create(actor=owner, period_start=APRIL[0], period_end=APRIL[1])
+    return len(captured.captured_queries)
+
+
+def test_a_run_reads_a_fixed_number_of_queries_whatever_the_staff(db):
+    assert _queries_of_a_run_after_an_approved_one(2) == _queries_of_a_run_after_an_approved_one(7)
