@@ -1,6 +1,7 @@
 """Table tests and properties of the sales-report arithmetic."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -108,3 +109,15 @@ def test_prorated_shares_add_up_to_the_amount(parts, amount):
         assert all(share == 0 for share in shares)
     else:
         assert abs(sum(shares, D(0)) - amount) < D("0.000001")
+
+
+def test_exports_defuse_spreadsheet_formulas():
+    from openpyxl import load_workbook
+
+    from staffroom.reports.exports import table_csv, table_xlsx
+
+    rows = [['=HYPERLINK("http://x")', D("12.50")], ["Plain", D("1.00")]]
+    assert b"'=HYPERLINK" in table_csv(["Name", "Amount"], rows)
+    sheet = load_workbook(io.BytesIO(table_xlsx("Sales", ["Name", "Amount"], rows))).active
+    assert sheet["A2"].value.startswith("'=")
+    assert D(str(sheet["B2"].value)) == D("12.50")

@@ -185,3 +185,33 @@ def test_period_buckets_follow_the_local_calendar_across_dst(db):
         (dt.date(2026, 3, 1), 1),
         (dt.date(2026, 10, 1), 2),
     ]
+
+
+@pytest.mark.parametrize("grouping", ["day", "week", "month"])
+def test_database_buckets_agree_with_the_pure_period_start(business, specialist, grouping):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from staffroom.reports.calculations import period_start
+    from staffroom.scheduling.models import Appointment
+
+    branch = first_branch(business)
+    cut = service(business, "Cut")
+    window = SalesFilter(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+    moment = st.tuples(st.dates(window.start, window.end), st.integers(0, 23))
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(moment, min_size=1, max_size=6, unique=True))  # one specialist: no two visits at once
+    def check(moments):
+        Appointment.objects.for_business(business).delete()
+        for date, hour in moments:
+            make_visit(business, specialist=specialist, branch=branch, date=date, hour=hour, lines=[(cut, "10", "0")])
+        report = sales_report(business, window, ("period",), grouping)
+        expected: dict = {}
+        for date, _hour in moments:
+            bucket = period_start(date, grouping)
+            expected[bucket] = expected.get(bucket, 0) + 1
+        assert {row.key[0]: row.figures.visits for row in report.rows} == expected
+
+    check()
