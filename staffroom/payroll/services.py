@@ -123,7 +123,14 @@ def pay_scheme_create(*, actor, name: str, rules: list[dict], description: str =
 
 
 @transaction.atomic
-def pay_scheme_update(*, actor, scheme: PayScheme, name: str | None = None, rules: list[dict] | None = None):
+def pay_scheme_update(
+    *,
+    actor,
+    scheme: PayScheme,
+    name: str | None = None,
+    description: str | None = None,
+    rules: list[dict] | None = None,
+):
     """Replace a scheme's rules. Payslips already calculated keep the rules they were paid under."""
     require(actor, Perm.PAYROLL_MANAGE, obj=scheme)
     business = actor.business
@@ -136,7 +143,10 @@ def pay_scheme_update(*, actor, scheme: PayScheme, name: str | None = None, rule
         if PayScheme.objects.for_business(business).filter(name__iexact=name).exclude(pk=scheme.pk).exists():
             raise field_error("name", _("A pay scheme with this name exists."))
         scheme.name = name[:120]
-        scheme.save(update_fields=["name", "updated_at"])
+    if description is not None:
+        scheme.description = description.strip()[:300]
+    if name is not None or description is not None:
+        scheme.save(update_fields=["name", "description", "updated_at"])
     if rules is not None:
         _save_rules(business, scheme, rules)
     security_event_record(

@@ -14,4 +14,5 @@ urlpatterns = [
     path("payroll/payslips/<int:payslip_id>/", views.payslip_detail, name="payslip_detail"),
     path("payroll/lines/<int:line_id>/", views.line_facts, name="line_facts"),
     path("payroll/schemes/", views.scheme_list, name="schemes"),
+    path("payroll/schemes/<int:scheme_id>/", views.scheme_edit, name="scheme_edit"),
 ]

@@ -1,5 +1,7 @@
 """Pages: payroll runs (create, review, approve, export), payslips and the visits behind a line, pay schemes."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -170,3 +172,49 @@ def scheme_list(request):
         "payroll/scheme_list.html",
         {"schemes": schemes, "scheme_form": scheme_form, "assignment_form": assignment_form, "can_manage": can_manage},
     )
+
+
+def _tiers_text(tiers) -> str:
+    parts = []
+    for tier in tiers or ():
+        threshold = Decimal(tier["threshold"]).normalize()
+        if Decimal(tier.get("percent", "0")):
+            parts.append(f"{threshold:f}={Decimal(tier['percent']).normalize():f}%")
+        else:
+            parts.append(f"{threshold:f}={Decimal(tier.get('amount', '0')).normalize():f}")
+    return "; ".join(parts)
+
+
+@permission_required(Perm.PAYROLL_MANAGE)
+@require_http_methods(["GET", "POST"])
+def scheme_edit(request, scheme_id):
+    """Change a scheme's name and rules; payslips already calculated keep the rules they were paid under."""
+    business = request.business
+    scheme = get_for_business_or_404(PayScheme, business, pk=scheme_id)
+    initial = {"name": scheme.name, "description": scheme.description}
+    for index, rule in enumerate(scheme.rules.all()):
+        initial.update(
+            {
+                f"rule_{index}_kind": rule.kind,
+                f"rule_{index}_amount": rule.amount or None,
+                f"rule_{index}_percent": rule.percent or None,
+                f"rule_{index}_category": rule.category_id,
+                f"rule_{index}_only_arrived": rule.only_arrived,
+                f"rule_{index}_metric": rule.metric,
+                f"rule_{index}_tiers": _tiers_text(rule.tiers),
+            }
+        )
+    form = SchemeForm(request.POST or None, business=business, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        rules = form.rules()
+        if form.is_valid():
+            try:
+                services.pay_scheme_update(
+                    actor=request.employee, scheme=scheme, name=form.cleaned_data["name"], rules=rules
+                )
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Pay scheme saved. It applies to payrolls calculated from now on."))
+                return redirect("payroll:schemes")
+    return render(request, "payroll/scheme_form.html", {"form": form, "scheme": scheme})

@@ -110,3 +110,16 @@ def test_navigation_shows_what_each_role_may_open(request, business, client_for,
     assert (f'href="{reverse("payroll:runs")}"' in html) is (persona == "accountant")
     assert (f'href="{reverse("payroll:payslips")}"' in html) is (persona == "specialist")
     assert (f'href="{reverse("reports:kpi")}"' in html) is (persona == "accountant")
+
+
+def test_editing_a_scheme_keeps_what_was_paid(business, month, client_for, specialist):
+    owner = client_for(business.owner)
+    url = reverse("payroll:scheme_edit", args=[month["scheme"].pk])
+    form = owner.get(url).content.decode()
+    assert 'value="40.00"' in form or 'value="40"' in form
+    response = owner.post(url, {"name": "Stylist", "rule_0_kind": "services_percent", "rule_0_percent": "50"})
+    assert response.status_code == 302
+    assert month["payslip"].lines.get().amount == 600  # the draft keeps its figures until recalculated
+    services.payroll_run_recalculate(actor=business.owner, run=month["run"])
+    assert month["run"].payslips.get(employee=specialist).total == 750
+    assert client_for(specialist).get(url).status_code == 403
