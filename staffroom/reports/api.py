@@ -16,7 +16,7 @@ from . import services
 from .calculations import GROUPINGS
 from .exports import file_response
 from .models import KpiTarget
-from .selectors import DIMENSIONS, SalesFilter, kpi_table, sales_report
+from .selectors import DIMENSIONS, SalesFilter, branch_scope, kpi_table, sales_report
 
 router = Router(tags=["reports"])
 
@@ -79,12 +79,13 @@ class KpiTargetIn(Schema):
     target: Decimal | None = None
 
 
-def parse_sales_query(business, query: SalesQuery) -> tuple[SalesFilter, tuple[str, ...], str]:
+def parse_sales_query(employee, query: SalesQuery) -> tuple[SalesFilter, tuple[str, ...], str]:
     """Shared by the API and the page: dates in order, known dimensions, ids of this business only."""
     from staffroom.catalog.models import ServiceCategory
     from staffroom.staff.models import Employee
     from staffroom.tenancy.models import Branch
 
+    business = employee.business
     if query.end < query.start:
         raise field_error("end", _("The end cannot be before the start."))
     if (query.end - query.start).days > MAX_REPORT_DAYS:
@@ -95,13 +96,13 @@ def parse_sales_query(business, query: SalesQuery) -> tuple[SalesFilter, tuple[s
     if query.grouping not in GROUPINGS:
         raise field_error("grouping", _("Group periods by day, week or month."))
     branch = choice_for_business(Branch, business, query.branch_id, "branch_id")
-    employee = choice_for_business(Employee, business, query.employee_id, "employee_id")
+    seller = choice_for_business(Employee, business, query.employee_id, "employee_id")
     category = choice_for_business(ServiceCategory, business, query.category_id, "category_id")
     sales_filter = SalesFilter(
         query.start,
         query.end,
-        branch_ids=(branch.pk,) if branch else (),
-        employee_ids=(employee.pk,) if employee else (),
+        branch_ids=branch_scope(employee, (branch.pk,) if branch else ()),
+        employee_ids=(seller.pk,) if seller else (),
         category_ids=(category.pk,) if category else (),
     )
     return sales_filter, group_by, query.grouping
@@ -123,7 +124,7 @@ def figures_out(figures) -> dict:
 @router.get("/reports/sales", response=SalesReportOut)
 @api_permission(Perm.REPORTS_VIEW_SALES)
 def sales(request, query: Query[SalesQuery]):
-    sales_filter, group_by, grouping = parse_sales_query(request.business, query)
+    sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
     report = sales_report(request.business, sales_filter, group_by, grouping)
     return {
         "currency": report.currency,
@@ -147,7 +148,7 @@ def sales(request, query: Query[SalesQuery]):
 @router.get("/reports/sales/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
 def sales_export(request, query: Query[SalesQuery], format: str = "csv"):
-    sales_filter, group_by, grouping = parse_sales_query(request.business, query)
+    sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
     content = services.sales_report_export(
         actor=request.employee, sales_filter=sales_filter, group_by=group_by, grouping=grouping, fmt=format
     )
@@ -169,28 +170,28 @@ def kpi_rows_out(rows) -> list[dict]:
     ]
 
 
-def parse_period(business, start: dt.date, end: dt.date, branch_id: int | None) -> tuple[int, ...]:
+def parse_period(employee, start: dt.date, end: dt.date, branch_id: int | None) -> tuple[int, ...]:
     from staffroom.tenancy.models import Branch
 
     if end < start:
         raise field_error("end", _("The end cannot be before the start."))
     if (end - start).days > MAX_REPORT_DAYS:
         raise field_error("end", _("A report covers at most two years."))
-    branch = choice_for_business(Branch, business, branch_id, "branch_id")
-    return (branch.pk,) if branch else ()
+    branch = choice_for_business(Branch, employee.business, branch_id, "branch_id")
+    return branch_scope(employee, (branch.pk,) if branch else ())
 
 
 @router.get("/reports/kpi", response=list[KpiRowOut])
 @api_permission(Perm.REPORTS_VIEW_KPI)
 def kpi(request, start: dt.date, end: dt.date, branch_id: int | None = None):
-    branch_ids = parse_period(request.business, start, end, branch_id)
+    branch_ids = parse_period(request.employee, start, end, branch_id)
     return kpi_rows_out(kpi_table(request.business, start, end, branch_ids=branch_ids))
 
 
 @router.get("/reports/kpi/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
 def kpi_export(request, start: dt.date, end: dt.date, branch_id: int | None = None, format: str = "csv"):
-    branch_ids = parse_period(request.business, start, end, branch_id)
+    branch_ids = parse_period(request.employee, start, end, branch_id)
     content = services.kpi_export(actor=request.employee, start=start, end=end, branch_ids=branch_ids, fmt=format)
     return file_response(content, format, f"kpi-{start}-{end}")
 

@@ -435,3 +435,18 @@ def kpi_table(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int, 
         ]
         rows.append(KpiRow(employee, {metric: values.get(metric, ZERO) for metric in KPI_COLUMNS}, progress))
     return rows
+
+
+def branch_scope(employee, requested: tuple[int, ...] = ()) -> tuple[int, ...]:
+    """The branches a report may cover for this employee: a role limited to some branches sees only those
+    (asking for another branch is refused); an unlimited role sees what it asked for (empty: every branch)."""
+    from staffroom.core.errors import PermissionDenied
+
+    limited = tuple(sorted(employee.role_branches.values_list("id", flat=True)))
+    if not limited:
+        return tuple(requested)
+    if not requested:
+        return limited
+    if not set(requested) <= set(limited):
+        raise PermissionDenied(errors={"branch_id": ["This branch is outside your role."]})
+    return tuple(requested)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from staffroom.staff.permissions import require
 
 from .exports import table_csv, table_xlsx
 from .models import KpiTarget
-from .selectors import KPI_COLUMNS, SalesFilter, kpi_table, sales_report
+from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, sales_report
 
 EXPORT_FORMATS = ("csv", "xlsx")
 DIMENSION_LABELS = {
@@ -84,6 +85,7 @@ def sales_report_export(
 ) -> bytes:
     require(actor, Perm.REPORTS_VIEW_SALES)
     require(actor, Perm.REPORTS_EXPORT)
+    sales_filter = replace(sales_filter, branch_ids=branch_scope(actor, sales_filter.branch_ids))
     report = sales_report(actor.business, sales_filter, group_by, grouping)
     header = [str(DIMENSION_LABELS[d]) for d in report.group_by] + [
         _("Gross sales"),
@@ -122,6 +124,7 @@ def sales_report_export(
 def kpi_export(*, actor, start, end, branch_ids: tuple[int, ...] = (), fmt: str) -> bytes:
     require(actor, Perm.REPORTS_VIEW_KPI)
     require(actor, Perm.REPORTS_EXPORT)
+    branch_ids = branch_scope(actor, tuple(branch_ids))
     table = kpi_table(actor.business, start, end, branch_ids=branch_ids)
     header = [_("Employee"), _("Role")] + [str(KpiMetric(metric).label) for metric in KPI_COLUMNS]
     rows = [[row.employee.full_name, row.employee.role.name, *list(row.values.values())] for row in table]

@@ -17,14 +17,14 @@ from .charts import bar_chart
 from .exports import file_response
 from .forms import KpiTargetForm, PeriodForm, SalesFilterForm
 from .models import KpiTarget
-from .selectors import KPI_COLUMNS, SalesFilter, kpi_table, sales_report
+from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, sales_report
 
 
-def _sales_filter(values) -> tuple[SalesFilter, tuple[str, ...], str]:
+def _sales_filter(employee, values) -> tuple[SalesFilter, tuple[str, ...], str]:
     sales_filter = SalesFilter(
         values["start"],
         values["end"],
-        branch_ids=(values["branch"].pk,) if values.get("branch") else (),
+        branch_ids=branch_scope(employee, (values["branch"].pk,) if values.get("branch") else ()),
         employee_ids=(values["employee"].pk,) if values.get("employee") else (),
         category_ids=(values["category"].pk,) if values.get("category") else (),
     )
@@ -36,7 +36,7 @@ def sales(request):
     business = request.business
     form = SalesFilterForm(request.GET, business=business)
     values = form.values()
-    sales_filter, group_by, grouping = _sales_filter(values)
+    sales_filter, group_by, grouping = _sales_filter(request.employee, values)
     report = sales_report(business, sales_filter, group_by, grouping)
     by_period = sales_report(business, sales_filter, ("period",), grouping)
     net_by_bucket = {row.key[0]: row.figures.net for row in by_period.rows}
@@ -55,7 +55,7 @@ def sales(request):
 @permission_required(Perm.REPORTS_EXPORT)
 def sales_export(request, fmt: str):
     form = SalesFilterForm(request.GET, business=request.business)
-    sales_filter, group_by, grouping = _sales_filter(form.values())
+    sales_filter, group_by, grouping = _sales_filter(request.employee, form.values())
     try:
         content = services.sales_report_export(
             actor=request.employee, sales_filter=sales_filter, group_by=group_by, grouping=grouping, fmt=fmt
@@ -71,7 +71,7 @@ def kpi(request):
     business = request.business
     form = PeriodForm(request.GET, business=business)
     values = form.values()
-    branch_ids = (values["branch"].pk,) if values.get("branch") else ()
+    branch_ids = branch_scope(request.employee, (values["branch"].pk,) if values.get("branch") else ())
     rows = kpi_table(business, values["start"], values["end"], branch_ids=branch_ids)
     columns = [(metric, KpiMetric(metric).label) for metric in KPI_COLUMNS]
     table = [(row, [(label, row.values[metric]) for metric, label in columns]) for row in rows]
@@ -94,7 +94,7 @@ def kpi(request):
 def kpi_export(request, fmt: str):
     form = PeriodForm(request.GET, business=request.business)
     values = form.values()
-    branch_ids = (values["branch"].pk,) if values.get("branch") else ()
+    branch_ids = branch_scope(request.employee, (values["branch"].pk,) if values.get("branch") else ())
     try:
         content = services.kpi_export(
             actor=request.employee, start=values["start"], end=values["end"], branch_ids=branch_ids, fmt=fmt

@@ -4,7 +4,7 @@ from django import template
 
 from staffroom.reports.forms import this_month
 from staffroom.reports.models import KpiTarget
-from staffroom.reports.selectors import kpi_table
+from staffroom.reports.selectors import branch_scope, kpi_table
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission
 
@@ -22,5 +22,6 @@ def kpi_progress(context):
         return {"rows": []}
     start, end = this_month(business)
     sees_team = has_permission(employee, Perm.REPORTS_VIEW_KPI)
-    rows = kpi_table(business, start, end, employee_ids=None if sees_team else [employee.pk])
+    branch_ids = branch_scope(employee) if sees_team else ()
+    rows = kpi_table(business, start, end, branch_ids=branch_ids, employee_ids=None if sees_team else [employee.pk])
     return {"rows": [row for row in rows if row.progress], "start": start, "end": end, "sees_team": sees_team}

@@ -215,3 +215,15 @@ def test_database_buckets_agree_with_the_pure_period_start(business, specialist,
         assert {row.key[0]: row.figures.visits for row in report.rows} == expected
 
     check()
+
+
+def test_a_role_limited_to_a_branch_reports_on_that_branch_only(business, specialist, administrator, sales, api_for):
+    branch = first_branch(business)
+    other = Branch.objects.for_business(business).exclude(pk=branch.pk).first()
+    administrator.role_branches.set([branch])
+    api = api_for(administrator)
+    report = api.get("/api/v1/reports/sales?start=2026-03-01&end=2026-03-31&group_by=branch").json()
+    assert [row["key"]["branch"] for row in report["rows"]] == [branch.pk]
+    assert report["total"]["gross"] == "6000.00"
+    refused = api.get(f"/api/v1/reports/sales?start=2026-03-01&end=2026-03-31&branch_id={other.pk}")
+    assert refused.status_code == 403
