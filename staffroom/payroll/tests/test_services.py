@@ -261,3 +261,18 @@ def _queries_of_a_run_after_an_approved_one(specialists: int) -> int:
 
 def test_a_run_reads_a_fixed_number_of_queries_whatever_the_staff(db):
     assert _queries_of_a_run_after_an_approved_one(2) == _queries_of_a_run_after_an_approved_one(7)
+
+
+def test_branch_runs_pay_each_employee_once(business, owner, specialist, administrator, schemes, march):
+    from staffroom.tenancy.models import Branch
+
+    north, south = Branch.objects.for_business(business).order_by("name")
+    administrator.branches.set([north])
+    north_run = services.payroll_run_create(actor=owner, period_start=MARCH[0], period_end=MARCH[1], branch=north)
+    assert {p.employee for p in north_run.payslips.all()} >= {specialist, administrator}
+    south_run = services.payroll_run_create(actor=owner, period_start=MARCH[0], period_end=MARCH[1], branch=south)
+    # The specialist works in both branches and was paid by the North run: South says so instead of paying twice.
+    assert not south_run.payslips.filter(employee=specialist).exists()
+    assert any(specialist.full_name in note for note in south_run.notes)
+    with pytest.raises(Conflict):
+        services.payroll_run_create(actor=owner, period_start=MARCH[0], period_end=MARCH[1])

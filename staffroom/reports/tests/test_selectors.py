@@ -227,3 +227,19 @@ def test_a_role_limited_to_a_branch_reports_on_that_branch_only(business, specia
     assert report["total"]["gross"] == "6000.00"
     refused = api.get(f"/api/v1/reports/sales?start=2026-03-01&end=2026-03-31&branch_id={other.pk}")
     assert refused.status_code == 403
+
+
+def test_kpi_target_set_and_removed_through_the_api(business, api_for):
+    from staffroom.reports.models import KpiTarget
+    from staffroom.staff.tests.factories import role_of
+
+    api = api_for(business.owner)
+    role = role_of(business, "call_center")
+    body = {"role_id": role.pk, "metric": "appointments_created", "target": "40"}
+    assert api.put("/api/v1/reports/kpi-targets", body, content_type="application/json").status_code == 200
+    assert KpiTarget.objects.for_business(business).get(role=role).target == 40
+    bad = api.put("/api/v1/reports/kpi-targets", {**body, "target": "-1"}, content_type="application/json")
+    assert bad.status_code == 422
+    gone = api.put("/api/v1/reports/kpi-targets", {**body, "target": None}, content_type="application/json")
+    assert gone.status_code == 204
+    assert not KpiTarget.objects.for_business(business).exists()
