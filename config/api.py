@@ -8,6 +8,8 @@ from staffroom.clients.api import router as clients_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
 from staffroom.payments.api import router as payments_router
+from staffroom.payroll.api import router as payroll_router
+from staffroom.reports.api import router as reports_router
 from staffroom.scheduling.api import router as scheduling_router
 from staffroom.security.api import router as security_router
 from staffroom.staff.api import router as staff_router
@@ -37,3 +39,5 @@ api.add_router("/", clients_router)
 api.add_router("/", catalog_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", payments_router)
+api.add_router("/", reports_router)
+api.add_router("/", payroll_router)

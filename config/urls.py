@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("staffroom.catalog.urls")),
     path("", include("staffroom.scheduling.urls")),
     path("", include("staffroom.payments.urls")),
+    path("", include("staffroom.reports.urls")),
+    path("", include("staffroom.payroll.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

@@ -1,0 +1,280 @@
+"""Pure payroll arithmetic: pay rules and an employee's facts for a period → payslip lines that explain themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from staffroom.core.money import round_money
+
+from .choices import KpiMetric, RuleKind
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A KPI bonus step: reached when the metric is at least `threshold`; pays an amount or a % of earnings."""
+
+    threshold: Decimal
+    amount: Decimal = ZERO
+    percent: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One pay rule as plain data. `key` identifies the rule across periods (corrections compare by it)."""
+
+    key: str
+    kind: str
+    amount: Decimal = ZERO
+    percent: Decimal = ZERO
+    category_id: int | None = None
+    category_name: str = ""
+    only_arrived: bool = False
+    metric: str = ""
+    tiers: tuple[Tier, ...] = ()
+
+
+@dataclass(frozen=True)
+class PayFacts:
+    """What an employee achieved in a period, already aggregated (by the database)."""
+
+    # Own services revenue after discounts and returns, by service category id (None: no category).
+    services_revenue: Mapping[int | None, Decimal] = field(default_factory=dict)
+    product_sales: Decimal = ZERO
+    appointments_created: int = 0
+    appointments_created_arrived: int = 0
+    visits_arrived: int = 0
+    kpi: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """A payslip line: which rule, on what base figure, at what rate, for how much, and why in words."""
+
+    rule_key: str
+    kind: str
+    base: Decimal
+    rate: Decimal
+    amount: Decimal
+    explanation: str
+    category_ids: tuple[int | None, ...] = ()
+    metric: str = ""
+    is_correction: bool = False
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", "\u202f")
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def kpi_value(facts: PayFacts, metric: str) -> Decimal:
+    """A KPI figure of the facts; derived ones (counts the facts hold directly) need no separate input."""
+    direct = {
+        KpiMetric.APPOINTMENTS_CREATED: Decimal(facts.appointments_created),
+        KpiMetric.VISITS_ARRIVED: Decimal(facts.visits_arrived),
+        KpiMetric.SERVICES_REVENUE: sum(facts.services_revenue.values(), ZERO),
+        KpiMetric.ARRIVED_SHARE: share_percent(facts.appointments_created_arrived, facts.appointments_created),
+    }
+    if metric in facts.kpi:
+        return Decimal(facts.kpi[metric])
+    return direct.get(metric, ZERO)
+
+
+def share_percent(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    """part / whole in percent with two decimals; 0 when there is nothing to share."""
+    if not whole:
+        return ZERO
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.01"))
+
+
+def reached_tier(tiers: Sequence[Tier], value: Decimal) -> Tier | None:
+    """The highest tier whose threshold the value reaches (tiers may come in any order)."""
+    reached = [tier for tier in tiers if value >= tier.threshold]
+    return max(reached, key=lambda tier: tier.threshold) if reached else None
+
+
+def _services_categories(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFacts) -> tuple[int | None, ...]:
+    """A rule for a category takes that category; a rule without one takes every category no other rule names."""
+    if rule.category_id is not None:
+        return (rule.category_id,)
+    named = {
+        other.category_id
+        for other in rules
+        if other.kind == RuleKind.SERVICES_PERCENT and other.category_id is not None
+    }
+    return tuple(sorted((c for c in facts.services_revenue if c not in named), key=lambda c: (c is None, c or 0)))
+
+
+def _earning_line(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> PayLine | None:
+    kind = rule.kind
+    if kind == RuleKind.FIXED:
+        amount = round_money(rule.amount, currency)
+        return PayLine(
+            rule.key,
+            kind,
+            ZERO,
+            rule.amount,
+            amount,
+            _("Fixed amount for the period: %(amount)s") % {"amount": _money(amount)},
+        )
+    if kind == RuleKind.SERVICES_PERCENT:
+        categories = _services_categories(rule, rules, facts)
+        base = sum((facts.services_revenue.get(c, ZERO) for c in categories), ZERO)
+        amount = round_money(base * rule.percent / HUNDRED, currency)
+        others_named = any(r.kind == RuleKind.SERVICES_PERCENT and r.category_id is not None for r in rules)
+        scope = rule.category_name or (_("other services") if others_named else _("all services"))
+        explanation = _(
+            "%(percent)s %% of own services revenue (%(scope)s) after discounts and returns: %(base)s × %(percent)s %% = %(amount)s"
+        ) % {"percent": _number(rule.percent), "scope": scope, "base": _money(base), "amount": _money(amount)}
+        return PayLine(rule.key, kind, base, rule.percent, amount, explanation, category_ids=categories)
+    if kind == RuleKind.PRODUCT_SALES_PERCENT:
+        base = facts.product_sales
+        amount = round_money(base * rule.percent / HUNDRED, currency)
+        explanation = _("%(percent)s %% of own product sales: %(base)s × %(percent)s %% = %(amount)s") % {
+            "percent": _number(rule.percent),
+            "base": _money(base),
+            "amount": _money(amount),
+        }
+        return PayLine(rule.key, kind, base, rule.percent, amount, explanation)
+    if kind == RuleKind.PER_APPOINTMENT_CREATED:
+        count = facts.appointments_created_arrived if rule.only_arrived else facts.appointments_created
+        amount = round_money(rule.amount * count, currency)
+        if rule.only_arrived:
+            text = _("%(count)s appointments created whose visit arrived × %(rate)s = %(amount)s")
+        else:
+            text = _("%(count)s appointments created × %(rate)s = %(amount)s")
+        explanation = text % {"count": count, "rate": _money(rule.amount), "amount": _money(amount)}
+        return PayLine(rule.key, kind, Decimal(count), rule.amount, amount, explanation)
+    if kind == RuleKind.PER_VISIT_ARRIVED:
+        count = facts.visits_arrived
+        amount = round_money(rule.amount * count, currency)
+        explanation = _("%(count)s own visits that arrived × %(rate)s = %(amount)s") % {
+            "count": count,
+            "rate": _money(rule.amount),
+            "amount": _money(amount),
+        }
+        return PayLine(rule.key, kind, Decimal(count), rule.amount, amount, explanation)
+    return None
+
+
+def _metric_label(metric: str) -> str:
+    try:
+        return str(KpiMetric(metric).label)
+    except ValueError:
+        return metric
+
+
+def _bonus_line(rule: RuleSpec, facts: PayFacts, earnings: Decimal, currency: str) -> PayLine:
+    value = kpi_value(facts, rule.metric)
+    tier = reached_tier(rule.tiers, value)
+    label = _metric_label(rule.metric)
+    if tier is None:
+        lowest = min((t.threshold for t in rule.tiers), default=ZERO)
+        explanation = _("KPI bonus: %(metric)s is %(value)s, below the first target %(target)s: no bonus") % {
+            "metric": label,
+            "value": _number(value),
+            "target": _number(lowest),
+        }
+        return PayLine(rule.key, rule.kind, value, ZERO, ZERO, explanation, metric=rule.metric)
+    if tier.percent:
+        amount = round_money(earnings * tier.percent / HUNDRED, currency)
+        explanation = _(
+            "KPI bonus: %(metric)s is %(value)s, target %(target)s reached: %(percent)s %% of earnings %(earnings)s = %(amount)s"
+        ) % {
+            "metric": label,
+            "value": _number(value),
+            "target": _number(tier.threshold),
+            "percent": _number(tier.percent),
+            "earnings": _money(earnings),
+            "amount": _money(amount),
+        }
+        return PayLine(rule.key, rule.kind, value, tier.percent, amount, explanation, metric=rule.metric)
+    amount = round_money(tier.amount, currency)
+    explanation = _("KPI bonus: %(metric)s is %(value)s, target %(target)s reached: %(amount)s") % {
+        "metric": label,
+        "value": _number(value),
+        "target": _number(tier.threshold),
+        "amount": _money(amount),
+    }
+    return PayLine(rule.key, rule.kind, value, tier.amount, amount, explanation, metric=rule.metric)
+
+
+def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str) -> PayLine:
+    if rule.kind == RuleKind.DEDUCTION_FIXED:
+        amount = -round_money(rule.amount, currency)
+        explanation = _("Deduction: %(amount)s") % {"amount": _money(-amount)}
+        return PayLine(rule.key, rule.kind, ZERO, rule.amount, amount, explanation)
+    amount = -round_money(gross * rule.percent / HUNDRED, currency)
+    explanation = _("Deduction: %(percent)s %% of %(gross)s = %(amount)s") % {
+        "percent": _number(rule.percent),
+        "gross": _money(gross),
+        "amount": _money(-amount),
+    }
+    return PayLine(rule.key, rule.kind, gross, rule.percent, amount, explanation)
+
+
+def payslip_lines(rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> list[PayLine]:
+    """Earnings first, then KPI bonuses (a % bonus is a share of the earnings), then deductions (a % deduction
+    is a share of earnings plus bonuses). Every line is rounded half-up on its own; the payslip total is their sum."""
+    lines: list[PayLine] = []
+    for rule in rules:
+        line = _earning_line(rule, rules, facts, currency)
+        if line is not None:
+            lines.append(line)
+    earnings = sum((line.amount for line in lines), ZERO)
+    bonuses = [_bonus_line(rule, facts, earnings, currency) for rule in rules if rule.kind == RuleKind.KPI_BONUS]
+    lines.extend(bonuses)
+    gross = earnings + sum((line.amount for line in bonuses), ZERO)
+    for rule in rules:
+        if rule.kind in (RuleKind.DEDUCTION_FIXED, RuleKind.DEDUCTION_PERCENT):
+            lines.append(_deduction_line(rule, gross, currency))
+    return lines
+
+
+def payslip_total(lines: Iterable[PayLine]) -> Decimal:
+    return sum((line.amount for line in lines), ZERO)
+
+
+def correction_lines(
+    recomputed: Sequence[PayLine], paid_by_rule: Mapping[str, Decimal], period_label: str
+) -> list[PayLine]:
+    """What an earlier, approved period should have paid (recomputed from today's data with the rules it was
+    paid under) minus what was paid for it (its payslip plus earlier corrections): one line per rule that moved."""
+    corrections: list[PayLine] = []
+    recomputed_by_rule: dict[str, PayLine] = {line.rule_key: line for line in recomputed}
+    for key in sorted(set(recomputed_by_rule) | set(paid_by_rule)):
+        line = recomputed_by_rule.get(key)
+        now = line.amount if line is not None else ZERO
+        paid = paid_by_rule.get(key, ZERO)
+        difference = now - paid
+        if difference == 0:
+            continue
+        explanation = _("Correction for %(period)s: %(paid)s was paid, the data now gives %(now)s (%(why)s)") % {
+            "period": period_label,
+            "paid": _money(paid),
+            "now": _money(now),
+            "why": line.explanation if line is not None else _("the rule no longer applies"),
+        }
+        corrections.append(
+            PayLine(
+                rule_key=key,
+                kind=line.kind if line is not None else RuleKind.CORRECTION,
+                base=line.base if line is not None else ZERO,
+                rate=line.rate if line is not None else ZERO,
+                amount=difference,
+                explanation=explanation,
+                category_ids=line.category_ids if line is not None else (),
+                metric=line.metric if line is not None else "",
+                is_correction=True,
+            )
+        )
+    return corrections

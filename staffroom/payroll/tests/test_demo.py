@@ -1,0 +1,26 @@
+"""The demo business shows a month of payroll for every role, and loading it twice duplicates nothing."""
+
+from staffroom.core.demodata import load_demo
+from staffroom.core.testing import database_fingerprint
+from staffroom.payroll.models import PayrollRun, Payslip
+from staffroom.staff.models import Employee
+
+
+def test_demo_has_an_approved_month_for_every_role_and_is_idempotent(db):
+    context = load_demo()
+    business = context["business"]
+    run = context["payroll_run"]
+    assert run.is_approved
+    paid_roles = set(
+        Payslip.objects.for_business(business).filter(run=run).values_list("employee__role__template_code", flat=True)
+    )
+    all_roles = set(Employee.objects.for_business(business).values_list("role__template_code", flat=True))
+    assert paid_roles == all_roles
+    specialist_payslip = Payslip.objects.for_business(business).get(
+        run=run, employee=context["employees"]["specialist"]
+    )
+    assert specialist_payslip.lines.filter(kind="services_percent", base__gt=0).exists()
+    before = database_fingerprint()
+    load_demo()
+    assert database_fingerprint() == before
+    assert PayrollRun.objects.for_business(business).count() == 1
