@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.orders.api import router as orders_router
 from staffroom.staff.api import router as staff_router
 from staffroom.tenancy.api import router as tenancy_router
 
@@ -21,3 +22,4 @@ install_error_handlers(api)
 api.add_router("/", tenancy_router)
 api.add_router("/", staff_router)
 api.add_router("/", identity_router)
+api.add_router("/", orders_router)

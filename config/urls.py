@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("staffroom.tenancy.urls")),
     path("", include("staffroom.identity.urls")),
     path("", include("staffroom.staff.urls")),
+    path("", include("staffroom.orders.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

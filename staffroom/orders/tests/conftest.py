@@ -2,9 +2,10 @@
 
 import pytest
 
+from staffroom.orders.services import ItemInput
 from staffroom.staff.tests.factories import make_employee
 
-from .factories import make_client, make_order
+from .factories import make_client, make_order, make_product
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def colleague_order(colleague, business):
     return make_order(
         colleague,
         client=make_client(business, full_name="Hidden Harriet", phone="+79169876543", email="harriet@example.test"),
+        items=[ItemInput(product=make_product(business, price="777.77"), quantity=3)],
         fulfilment="delivery",
         delivery_address="9 Hidden Road",
     )
