@@ -89,13 +89,15 @@ def return_amount(
 ) -> Decimal:
     """Money back for `returning` units of a line: its share of what the line cost after discount.
 
-    The last unit returned takes whatever is left, so a line returned in parts gives back exactly its total.
+    The share is rounded on the cumulative quantity returned, so the parts never exceed the line's total and a line
+    returned in parts gives back exactly its total.
     """
     if returning <= 0 or already_returned_quantity + returning > quantity:
         raise ValueError("cannot return more than was bought")
-    if already_returned_quantity + returning == quantity:
+    returned_after = already_returned_quantity + returning
+    if returned_after == quantity:
         return line_total - already_returned_amount
-    return _cents(line_total * returning / quantity, places)
+    return _cents(line_total * returned_after / quantity, places) - already_returned_amount
 
 
 def net_sales(*, gross: Decimal, discounts: Decimal, returns: Decimal) -> Decimal:

@@ -32,7 +32,7 @@ from .forms import (
     StatusForm,
     TaskForm,
 )
-from .models import Order, Product
+from .models import Order, OrderTask, Product
 from .permissions import FULL, require_order_read, require_order_write, require_orders_access
 
 PAGE_SIZE = 50
@@ -327,7 +327,7 @@ def task_list(request):
 @permission_required(Perm.TASKS_MANAGE)
 @require_POST
 def task_set_done(request, task_id):
-    task = get_for_business_or_404(selectors.tasks_visible_to(request.employee), request.business, pk=task_id)
+    task = get_for_business_or_404(OrderTask.objects.select_related("order"), request.business, pk=task_id)
     is_done = request.POST.get("done", "1") == "1"
     try:
         services.order_task_set_done(actor=request.employee, task=task, is_done=is_done)
