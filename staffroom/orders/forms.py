@@ -91,9 +91,13 @@ class TaskForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("New task"), "aria-label": _("Title")}),
     )
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=Employee.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=Employee.objects.none(), widget=forms.Select(attrs={"aria-label": _("Assignee")})
+    )
     due_at = forms.DateTimeField(
-        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "aria-label": _("Due")}),
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

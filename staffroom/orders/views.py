@@ -164,15 +164,14 @@ def order_detail(request, order_id):
                 ],
                 "actions": [selectors.action_view(action) for action in selectors.order_actions(order)[:200]],
                 "transitions": [(value, OrderStatus(value).label) for value in view["allowed_transitions"]],
-                "reassign_form": ReassignForm(
-                    business=request.business, initial={"responsible": order.responsible, "version": order.version}
-                ),
                 "task_form": TaskForm(business=request.business, initial={"assignee": viewer}),
                 "payment_form": PaymentForm(initial={"amount": order.balance, "idempotency_key": uuid.uuid4().hex}),
             }
         )
-    elif has_permission(viewer, Perm.ORDERS_ASSIGN):
-        context["reassign_form"] = ReassignForm(business=request.business, initial={"responsible": order.responsible})
+    if has_permission(viewer, Perm.ORDERS_ASSIGN):
+        context["reassign_form"] = ReassignForm(
+            business=request.business, initial={"responsible": order.responsible, "version": order.version}
+        )
     return render(request, "orders/order_detail.html", context)
 
 
