@@ -70,8 +70,23 @@ class StatusForm(forms.Form):
     version = forms.IntegerField(required=False)
 
 
+def _active_with(business, allowed) -> object:
+    """Active employees for whom `allowed(employee)` holds (rights come from roles, so they are checked here)."""
+    employees = Employee.objects.for_business(business).filter(status=EmployeeStatus.ACTIVE).select_related("role")
+    return Employee.objects.for_business(business).filter(pk__in=[e.pk for e in employees if allowed(e)])
+
+
 def _order_workers(business):
-    return Employee.objects.for_business(business).filter(status=EmployeeStatus.ACTIVE)
+    from .permissions import works_orders
+
+    return _active_with(business, works_orders)
+
+
+def _task_assignees(business):
+    from staffroom.staff.catalogue import Perm
+    from staffroom.staff.permissions import has_permission
+
+    return _active_with(business, lambda employee: has_permission(employee, Perm.TASKS_VIEW))
 
 
 class ReassignForm(forms.Form):
@@ -103,7 +118,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _order_workers(business)
+        self.fields["assignee"].queryset = _task_assignees(business)
 
 
 class PaymentForm(forms.Form):

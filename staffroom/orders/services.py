@@ -772,6 +772,8 @@ def _clean_task(actor, *, title, assignee, due_at, description) -> dict:
         errors["title"] = [_("The title is too long.")]
     if assignee is None or assignee.business_id != actor.business_id or not assignee.is_active:
         errors["assignee_id"] = [_("Choose an active employee of this business.")]
+    elif not has_permission(assignee, Perm.TASKS_VIEW):
+        errors["assignee_id"] = [_("This employee cannot see tasks.")]
     if due_at is not None and timezone.is_naive(due_at):
         errors["due_at"] = [_("Give the due time with its time zone.")]
     description = (description or "").strip()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<int:order_id>/status/", views.order_status, name="status"),
     path("orders/<int:order_id>/reassign/", views.order_reassign, name="reassign"),
     path("orders/<int:order_id>/payments/", views.order_payment, name="payment"),
+    path("orders/<int:order_id>/returns/", views.order_return, name="return"),
     path("orders/<int:order_id>/tasks/", views.order_task_create, name="task_create"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:task_id>/done/", views.task_set_done, name="task_done"),

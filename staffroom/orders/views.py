@@ -21,6 +21,7 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
 
 from . import selectors, services
+from .calculations import RETURNABLE_STATUSES
 from .choices import OrderStatus
 from .forms import (
     ITEM_ROWS,
@@ -164,6 +165,7 @@ def order_detail(request, order_id):
                 ],
                 "actions": [selectors.action_view(action) for action in selectors.order_actions(order)[:200]],
                 "transitions": [(value, OrderStatus(value).label) for value in view["allowed_transitions"]],
+                "can_return": order.status in RETURNABLE_STATUSES,
                 "task_form": TaskForm(business=request.business, initial={"assignee": viewer}),
                 "payment_form": PaymentForm(initial={"amount": order.balance, "idempotency_key": uuid.uuid4().hex}),
             }
@@ -183,9 +185,9 @@ def _run(request, order_id, call, done: str):
     try:
         call()
     except ApplicationError as error:
-        messages.error(request, error.message)
         if error.status_code == 403:
             return _forbidden(request, error)
+        messages.error(request, error.message)
     else:
         messages.success(request, done)
     return _back(order_id)
@@ -294,6 +296,26 @@ def order_payment(request, order_id):
     )
 
 
+@permission_required(EMPLOYEE)
+@require_POST
+def order_return(request, order_id):
+    """Register goods coming back: a quantity per item (`return_<item id>`) and a reason."""
+    order = get_for_business_or_404(Order, request.business, pk=order_id)
+    lines = []
+    for item in order.items.all():
+        raw = request.POST.get(f"return_{item.pk}", "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            lines.append(services.ReturnInput(item=item, quantity=int(raw)))
+    return _run(
+        request,
+        order.pk,
+        lambda: services.order_return_register(
+            actor=request.employee, order=order, lines=lines, reason=request.POST.get("reason", "")
+        ),
+        _("Return registered."),
+    )
+
+
 @permission_required(Perm.TASKS_MANAGE)
 @require_POST
 def order_task_create(request, order_id):
@@ -331,6 +353,8 @@ def task_set_done(request, task_id):
     try:
         services.order_task_set_done(actor=request.employee, task=task, is_done=is_done)
     except ApplicationError as error:
+        if error.status_code == 403:
+            return _forbidden(request, error)
         messages.error(request, error.message)
     next_url = request.POST.get("next", "")
     if next_url == "order":
