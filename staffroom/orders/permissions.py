@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from staffroom.core.errors import NotFound, PermissionDenied
@@ -45,14 +45,17 @@ def full_access_condition(employee) -> Q:
 
 
 def with_access(queryset: QuerySet, employee) -> QuerySet:
-    """Annotate `has_full_access` on each order, decided in the database for the whole page at once."""
+    """Annotate `has_full_access` on each order, decided in the database for the whole page at once.
+
+    `access_viewer_id` records for whom it was decided, so the annotation is never trusted for someone else.
+    """
     if sees_all_orders(employee):
-        return queryset.annotate(has_full_access=Value(True, output_field=BooleanField()))
-    return queryset.annotate(
-        has_full_access=Case(
+        access = Value(True, output_field=BooleanField())
+    else:
+        access = Case(
             When(responsible_id=employee.pk, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
-    )
+    return queryset.annotate(has_full_access=access, access_viewer_id=Value(employee.pk, output_field=IntegerField()))
 
 
 def order_access(employee, order) -> str | None:

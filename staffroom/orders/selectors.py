@@ -87,7 +87,12 @@ def _local_date(business, moment: dt.datetime) -> str:
 
 def _access_for(order, viewer) -> str | None:
     annotated = getattr(order, "has_full_access", None)
-    if annotated is not None and order.business_id == viewer.business_id and works_orders(viewer):
+    if (
+        annotated is not None
+        and getattr(order, "access_viewer_id", None) == viewer.pk
+        and order.business_id == viewer.business_id
+        and works_orders(viewer)
+    ):
         return FULL if annotated else LIMITED
     return order_access(viewer, order)
 

@@ -427,6 +427,7 @@ def order_update(
     cleaned = _clean_details(actor, details)
     changed = False
     details_before = _details_snapshot(order)
+    amounts_before = _amounts_snapshot(order)
     for name, value in cleaned.items():
         setattr(order, name, value)
     _check_delivery(order)
@@ -467,7 +468,7 @@ def order_update(
         actor=actor,
         target=order,
         target_label=str(order),
-        before={**details_before},
+        before={**details_before, **amounts_before},
         after={**_details_snapshot(order), **_amounts_snapshot(order)},
     )
     return order

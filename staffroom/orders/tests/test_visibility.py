@@ -216,3 +216,17 @@ def test_sales_report_shows_a_manager_only_their_own_line(api_for, administrator
     assert response.status_code == 200
     managers = {row["manager"]["id"] for row in response.json()["rows"] if row["manager"]}
     assert managers <= {manager.pk}
+
+
+def test_the_sql_and_python_forms_of_the_rule_agree(
+    owner, administrator, manager, colleague, own_order, colleague_order, queued_order
+):
+    from staffroom.orders.permissions import order_access
+    from staffroom.orders.selectors import order_view, orders_visible_to
+
+    for viewer in (owner, administrator, manager, colleague):
+        for order in orders_visible_to(viewer):
+            assert ("full" if order.has_full_access else "limited") == order_access(viewer, order)
+            # An annotation decided for one viewer is never used for another.
+            for other in (owner, manager, colleague):
+                assert order_view(order, viewer=other)["access"] == order_access(other, order)
