@@ -30,23 +30,31 @@ class OrderDetailsForm(forms.Form):
         self.fields["pickup_branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)
 
 
-class OrderCreateForm(OrderDetailsForm):
-    """Details and up to ITEM_ROWS lines: each a product or a service, a quantity and an optional discount."""
+DETAIL_FIELD_NAMES = ("client", "fulfilment", "pickup_branch", "delivery_address", "delivery_notes", "comment")
+
+
+class OrderItemsForm(OrderDetailsForm):
+    """Details and up to `rows` lines: each a product or a service, a quantity, an optional discount, and (hidden)
+    the unit price of an existing line, so editing an order keeps the price it was sold at."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
-    def __init__(self, *args, business, **kwargs):
+    def __init__(self, *args, business, rows: int = ITEM_ROWS, with_items: bool = True, **kwargs):
         super().__init__(*args, business=business, **kwargs)
-        del self.fields["version"]
+        self.rows = rows if with_items else 0
         products = Product.objects.for_business(business).filter(is_active=True)
         services = Service.objects.for_business(business).filter(is_active=True)
         goods = [("", "—")]
         goods += [(f"product:{product.pk}", f"{product.name} · {product.price}") for product in products]
         goods += [(f"service:{service.pk}", f"{service.name} · {service.price}") for service in services]
-        self.goods = {value for value, _label in goods if value}
-        for index in range(ITEM_ROWS):
+        for index in range(self.rows):
+            choices = list(goods)
+            current = self.initial.get(f"item_{index}")
+            if current and current not in {value for value, _label in goods}:
+                # A line whose product was retired since: keep it choosable so the order can be saved as it is.
+                choices.append((current, self.initial.get(f"label_{index}", current)))
             self.fields[f"item_{index}"] = forms.ChoiceField(
-                label=_("Item %(number)s") % {"number": index + 1}, choices=goods, required=index == 0
+                label=_("Item %(number)s") % {"number": index + 1}, choices=choices, required=index == 0
             )
             self.fields[f"quantity_{index}"] = forms.IntegerField(
                 label=_("Quantity"), min_value=1, max_value=100_000, required=False, initial=1
@@ -54,15 +62,34 @@ class OrderCreateForm(OrderDetailsForm):
             self.fields[f"discount_{index}"] = forms.DecimalField(
                 label=_("Discount"), min_value=0, max_digits=14, decimal_places=2, required=False
             )
+            self.fields[f"price_{index}"] = forms.DecimalField(
+                widget=forms.HiddenInput, min_value=0, max_digits=14, decimal_places=2, required=False
+            )
 
     def item_rows(self):
-        return [(self[f"item_{i}"], self[f"quantity_{i}"], self[f"discount_{i}"]) for i in range(ITEM_ROWS)]
+        return [
+            (self[f"item_{i}"], self[f"quantity_{i}"], self[f"discount_{i}"], self[f"price_{i}"])
+            for i in range(self.rows)
+        ]
 
     def detail_fields(self):
-        return [
-            self[name]
-            for name in ("client", "fulfilment", "pickup_branch", "delivery_address", "delivery_notes", "comment")
-        ]
+        return [self[name] for name in DETAIL_FIELD_NAMES]
+
+    @staticmethod
+    def initial_for_items(items) -> dict:
+        initial = {}
+        for index, item in enumerate(items):
+            goods = f"product:{item.product_id}" if item.product_id else f"service:{item.service_id}"
+            initial.update(
+                {
+                    f"item_{index}": goods,
+                    f"label_{index}": item.name,
+                    f"quantity_{index}": item.quantity,
+                    f"discount_{index}": item.discount_amount,
+                    f"price_{index}": item.unit_price,
+                }
+            )
+        return initial
 
 
 class StatusForm(forms.Form):

@@ -21,12 +21,12 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
 
 from . import selectors, services
-from .calculations import RETURNABLE_STATUSES
+from .calculations import EDITABLE_STATUSES, RETURNABLE_STATUSES
 from .choices import OrderStatus
 from .forms import (
+    DETAIL_FIELD_NAMES,
     ITEM_ROWS,
-    OrderCreateForm,
-    OrderDetailsForm,
+    OrderItemsForm,
     PaymentForm,
     ReassignForm,
     SalesReportForm,
@@ -106,44 +106,54 @@ def _goods(business, value: str):
     return model.objects.for_business(business).filter(pk=pk).first() if pk.isdigit() else None
 
 
+def _items_from(form: OrderItemsForm, business) -> list[services.ItemInput]:
+    data = form.cleaned_data
+    items = []
+    for index in range(form.rows):
+        goods = _goods(business, data.get(f"item_{index}") or "")
+        if goods is None:
+            continue
+        items.append(
+            services.ItemInput(
+                product=goods if isinstance(goods, Product) else None,
+                service=goods if isinstance(goods, Service) else None,
+                quantity=data.get(f"quantity_{index}") or 1,
+                # The sold-at price stays only while the row keeps its goods; new goods take the catalogue price.
+                unit_price=(
+                    data.get(f"price_{index}")
+                    if data.get(f"item_{index}") == form.initial.get(f"item_{index}")
+                    else None
+                ),
+                discount_amount=data.get(f"discount_{index}"),
+            )
+        )
+    return items
+
+
+def _details_from(form: OrderItemsForm) -> dict:
+    return {name: form.cleaned_data[name] for name in DETAIL_FIELD_NAMES}
+
+
 @permission_required(Perm.ORDERS_CREATE)
 @require_http_methods(["GET", "POST"])
 def order_create(request):
     business = request.business
-    form = OrderCreateForm(request.POST or None, business=business, initial={"idempotency_key": uuid.uuid4().hex})
+    form = OrderItemsForm(request.POST or None, business=business, initial={"idempotency_key": uuid.uuid4().hex})
+    del form.fields["version"]
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        items = []
-        for index in range(ITEM_ROWS):
-            goods = _goods(business, data.get(f"item_{index}") or "")
-            if goods is None:
-                continue
-            items.append(
-                services.ItemInput(
-                    product=goods if isinstance(goods, Product) else None,
-                    service=goods if isinstance(goods, Service) else None,
-                    quantity=data.get(f"quantity_{index}") or 1,
-                    discount_amount=data.get(f"discount_{index}"),
-                )
-            )
         try:
             order = services.order_create(
                 actor=request.employee,
-                client=data["client"],
-                items=items,
-                fulfilment=data["fulfilment"],
-                pickup_branch=data["pickup_branch"],
-                delivery_address=data["delivery_address"],
-                delivery_notes=data["delivery_notes"],
-                comment=data["comment"],
-                idempotency_key=data["idempotency_key"],
+                items=_items_from(form, business),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **_details_from(form),
             )
         except ApplicationError as error:
             add_service_error(form, error, {**ERROR_ALIASES, "items": "item_0"})
         else:
             messages.success(request, _("Order #%(number)s created.") % {"number": order.number})
             return redirect("orders:detail", order_id=order.pk)
-    return render(request, "orders/order_create.html", {"form": form})
+    return render(request, "orders/order_form.html", {"form": form, "order": None})
 
 
 @permission_required(EMPLOYEE)
@@ -201,6 +211,9 @@ def order_edit(request, order_id):
         require_order_write(request.employee, order)
     except ApplicationError as error:
         return _forbidden(request, error)
+    business = request.business
+    current_items = list(order.items.all())
+    with_items = order.status in EDITABLE_STATUSES
     initial = {
         "client": order.client,
         "fulfilment": order.fulfilment,
@@ -209,21 +222,28 @@ def order_edit(request, order_id):
         "delivery_notes": order.delivery_notes,
         "comment": order.comment,
         "version": order.version,
+        **OrderItemsForm.initial_for_items(current_items),
     }
-    form = OrderDetailsForm(request.POST or None, business=request.business, initial=initial)
+    rows = max(ITEM_ROWS, len(current_items) + 2)
+    form = OrderItemsForm(request.POST or None, business=business, initial=initial, rows=rows, with_items=with_items)
+    del form.fields["idempotency_key"]
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         try:
-            services.order_update(actor=request.employee, order=order, expected_version=version, **data)
+            services.order_update(
+                actor=request.employee,
+                order=order,
+                expected_version=form.cleaned_data["version"],
+                items=_items_from(form, business) if with_items else None,
+                **_details_from(form),
+            )
         except ApplicationError as error:
             if error.status_code == 403:
                 return _forbidden(request, error)
-            add_service_error(form, error, ERROR_ALIASES)
+            add_service_error(form, error, {**ERROR_ALIASES, "items": "item_0"})
         else:
             messages.success(request, _("Changes saved."))
             return _back(order.pk)
-    return render(request, "orders/order_edit.html", {"form": form, "order": order})
+    return render(request, "orders/order_form.html", {"form": form, "order": order})
 
 
 @permission_required(Perm.ORDERS_CLAIM)

@@ -109,23 +109,52 @@ def test_create_an_order_in_the_page(business, client_for, manager, a_client):
     assert "field-error" in refused.content.decode() or "form-error" in refused.content.decode()
 
 
+def _edit_form(order, **changes):
+    item = order.items.get()
+    return {
+        "client": order.client_id,
+        "fulfilment": order.fulfilment,
+        "delivery_address": order.delivery_address,
+        "comment": order.comment,
+        "version": order.version,
+        "item_0": f"product:{item.product_id}",
+        "quantity_0": item.quantity,
+        "discount_0": item.discount_amount,
+        "price_0": item.unit_price,
+        **changes,
+    }
+
+
 def test_a_stale_page_edit_shows_the_conflict(client_for, manager, own_order):
     browser = client_for(manager)
+    form = _edit_form(own_order, comment="mine")
     services.order_update(actor=manager, order=own_order, comment="someone else")
-    response = browser.post(
-        f"/orders/{own_order.pk}/edit/",
-        {
-            "client": own_order.client_id,
-            "fulfilment": "delivery",
-            "delivery_address": "1 Secret Lane",
-            "comment": "mine",
-            "version": 1,
-        },
-    )
+    response = browser.post(f"/orders/{own_order.pk}/edit/", form)
     assert response.status_code == 200
     assert "changed this order in the meantime" in response.content.decode()
     own_order.refresh_from_db()
     assert own_order.comment == "someone else"
+
+
+def test_page_edit_keeps_the_sold_price_and_changes_items(business, client_for, manager, own_order):
+    from staffroom.orders.models import Product
+
+    product = own_order.items.get().product
+    Product.objects.for_business(business).filter(pk=product.pk).update(price=Decimal("999.00"))
+    browser = client_for(manager)
+    response = browser.post(f"/orders/{own_order.pk}/edit/", _edit_form(own_order, quantity_0=3))
+    assert response.status_code == 302
+    own_order.refresh_from_db()
+    assert own_order.total == Decimal("290.00")  # 3 x 100.00 (the price it was sold at) - 10.00
+    other = make_product(business, price="5.00")
+    response = browser.post(
+        f"/orders/{own_order.pk}/edit/",
+        _edit_form(own_order, item_0=f"product:{other.pk}", quantity_0=1, discount_0="0"),
+    )
+    assert response.status_code == 302
+    own_order.refresh_from_db()
+    assert own_order.total == Decimal("5.00")  # new goods take the catalogue price
+    assert own_order.actions.filter(kind="items").count() == 2
 
 
 def test_partial_return_in_the_page(client_for, administrator, own_order):
