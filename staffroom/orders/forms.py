@@ -164,3 +164,10 @@ class SalesReportForm(forms.Form):
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = Employee.objects.for_business(business)
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=14, decimal_places=2)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -28,6 +28,7 @@ from .forms import (
     ITEM_ROWS,
     OrderItemsForm,
     PaymentForm,
+    ProductForm,
     ReassignForm,
     SalesReportForm,
     StatusForm,
@@ -413,3 +414,29 @@ def sales_by_manager(request):
         "orders/sales_by_manager.html",
         {"form": form, "report": report, "own_only": selectors.sales_report_scope_is_own(request.employee)},
     )
+
+
+@permission_required(Perm.ORDERS_VIEW_ALL)
+@require_http_methods(["GET", "POST"])
+def product_list(request, product_id=None):
+    """The goods orders sell: a list with a form to add one, or to edit the chosen one."""
+    product = get_for_business_or_404(Product, request.business, pk=product_id) if product_id else None
+    initial = (
+        {"name": product.name, "sku": product.sku, "price": product.price, "is_active": product.is_active}
+        if product
+        else {"is_active": True}
+    )
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if product is None:
+                services.product_create(actor=request.employee, **form.cleaned_data)
+            else:
+                services.product_update(actor=request.employee, product=product, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Product saved."))
+            return redirect("orders:products")
+    products = selectors.products_for_business(request.business)
+    return render(request, "orders/product_list.html", {"form": form, "product": product, "products": products})

@@ -25,6 +25,9 @@ PAGES = [
     ("post", "/orders/{order}/payments/", "manager", {"amount": "10.00", "method": "cash"}),
     ("post", "/orders/{order}/returns/", "colleague", {"reason": "x"}),
     ("post", "/orders/{order}/tasks/", "colleague", {"title": "Call", "assignee": "{manager}"}),
+    ("get", "/orders/products/", "manager", {}),
+    ("post", "/orders/products/", "manager", {"name": "Comb", "sku": "C-1", "price": "5.00", "is_active": "on"}),
+    ("post", "/orders/products/{product}/", "manager", {"name": "Brush", "sku": "B-1", "price": "6.00"}),
     ("get", "/tasks/", "specialist", {}),
     ("post", "/tasks/{task}/done/", "colleague", {}),
     ("get", "/reports/sales-by-manager/", "specialist", {}),
@@ -42,6 +45,7 @@ def targets(manager, colleague, own_order, queued_order):
         "task": task.pk,
         "manager": manager.pk,
         "colleague": colleague.pk,
+        "product": own_order.items.get().product_id,
     }
 
 
