@@ -41,6 +41,7 @@ from .schemas import (
 
 router = Router(tags=["orders"])
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000
 
 
 class OrderListQuery(Schema):
@@ -87,7 +88,7 @@ def order_list(request, filters: Query[OrderListQuery]):
     if filters.scope not in selectors.SCOPES:
         raise field_error("scope", _("Choose queue, mine or all."))
     page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
-    page = max(1, filters.page)
+    page = min(max(1, filters.page), MAX_PAGE)
     queryset = selectors.orders_list(request.employee, scope=filters.scope, status=filters.status, query=filters.q)
     rows = queryset[(page - 1) * page_size : page * page_size]
     return {
@@ -354,6 +355,9 @@ def _sales_report(request, filters: SalesQuery) -> dict:
     today = timezone.localtime(timezone.now(), request.business.zone).date()
     date_to = filters.date_to or today
     date_from = filters.date_from or date_to.replace(day=1)
+    for name, value in (("date_from", date_from), ("date_to", date_to)):
+        if not selectors.REPORT_FIRST_DATE <= value <= selectors.REPORT_LAST_DATE:
+            raise field_error(name, _("Choose a date between 2000 and 2100."))
     if date_from > date_to:
         raise field_error("date_from", _("The period starts after it ends."))
     if (date_to - date_from).days > 3660:

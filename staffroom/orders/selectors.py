@@ -24,6 +24,10 @@ from .permissions import FULL, LIMITED, full_access_condition, order_access, see
 # The keys of the limited form, in this order (CSV columns start with them too).
 LIMITED_FIELDS = ("id", "number", "date", "status", "status_label", "responsible", "item_count", "access")
 
+# Reports accept dates in this range (beyond it local-to-UTC conversion would overflow).
+REPORT_FIRST_DATE = dt.date(2000, 1, 1)
+REPORT_LAST_DATE = dt.date(2100, 12, 31)
+
 QUEUE = "queue"
 MINE = "mine"
 ALL = "all"
@@ -62,7 +66,7 @@ def search_condition(viewer, query: str) -> Q:
 
     Otherwise searching a colleague's client by name would reveal which order is theirs.
     """
-    text = (query or "").strip().lower().lstrip("#")
+    text = (query or "").replace("\x00", "").strip().lower().lstrip("#")
     if not text:
         return Q()
     condition = Q(pk__in=[])

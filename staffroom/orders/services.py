@@ -53,6 +53,8 @@ from .permissions import require_order_read, require_order_write, works_orders
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 MAX_ITEMS = 200
 MAX_QUANTITY = 100_000
+# Amounts are stored with 14 digits, 2 after the point.
+MAX_ORDER_AMOUNT = Decimal("1e12")
 DETAIL_FIELDS = ("client", "fulfilment", "pickup_branch", "delivery_address", "delivery_notes", "comment")
 
 
@@ -111,8 +113,13 @@ def _money(business, value, field: str) -> Decimal:
     return amount
 
 
+def _text(value) -> str:
+    """Trimmed text without NUL characters (PostgreSQL refuses them in text columns)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def _key(value: str) -> str:
-    value = (value or "").strip()
+    value = _text(value)
     if len(value) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise field_error("idempotency_key", _("The idempotency key is too long."))
     return value
@@ -128,7 +135,7 @@ def _same_business(actor, obj, field: str) -> None:
 
 def _clean_product(business, *, name, sku, price) -> dict:
     errors = {}
-    name, sku = (name or "").strip(), (sku or "").strip()
+    name, sku = _text(name), _text(sku)
     if not name:
         errors["name"] = [_("Enter the product's name.")]
     if not sku:
@@ -218,6 +225,9 @@ def _clean_items(actor, items: Iterable[ItemInput]) -> list[OrderItem]:
         except ValueError:
             errors[f"{prefix}.discount_amount"] = [_("The discount cannot exceed the line's amount.")]
             continue
+        if figures.gross >= MAX_ORDER_AMOUNT:
+            errors[f"{prefix}.quantity"] = [_("This line is too large.")]
+            continue
         built.append(
             OrderItem(
                 business=business,
@@ -235,6 +245,8 @@ def _clean_items(actor, items: Iterable[ItemInput]) -> list[OrderItem]:
         )
     if errors:
         raise ValidationFailed(errors=errors)
+    if sum((item.gross_amount for item in built), Decimal(0)) >= MAX_ORDER_AMOUNT:
+        raise field_error("items", _("This order is too large."))
     return built
 
 
@@ -292,7 +304,7 @@ def _clean_details(actor, values: dict) -> dict:
         errors["pickup_branch_id"] = [_("Choose a valid option of this business.")]
     for name, limit in (("delivery_address", 300), ("delivery_notes", 300), ("comment", 5000)):
         if name in values:
-            cleaned[name] = (values[name] or "").strip()
+            cleaned[name] = _text(values[name])
             if len(cleaned[name]) > limit:
                 errors[name] = [_("This text is too long.")]
     if errors:
@@ -659,7 +671,7 @@ def order_return_register(
     order = _locked_for_write(actor, order)
     if order.status not in RETURNABLE_STATUSES:
         raise Conflict(_("Only a paid order can take returns."))
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise field_error("reason", _("Say why the goods come back."))
     lines = list(lines)
@@ -766,7 +778,7 @@ def order_return_register(
 
 def _clean_task(actor, *, title, assignee, due_at, description) -> dict:
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
+    title = _text(title)
     if not title:
         errors["title"] = [_("Give the task a title.")]
     elif len(title) > 200:
@@ -777,7 +789,7 @@ def _clean_task(actor, *, title, assignee, due_at, description) -> dict:
         errors["assignee_id"] = [_("This employee cannot see tasks.")]
     if due_at is not None and timezone.is_naive(due_at):
         errors["due_at"] = [_("Give the due time with its time zone.")]
-    description = (description or "").strip()
+    description = _text(description)
     if len(description) > 5000:
         errors["description"] = [_("The description is too long.")]
     if errors:

@@ -393,6 +393,8 @@ def sales_by_manager(request):
         date_to = form.cleaned_data["date_to"] or date_to
         date_from = form.cleaned_data["date_from"] or date_to.replace(day=1)
         manager = form.cleaned_data["manager"]
+    date_from = min(max(date_from, selectors.REPORT_FIRST_DATE), selectors.REPORT_LAST_DATE)
+    date_to = min(max(date_to, selectors.REPORT_FIRST_DATE), selectors.REPORT_LAST_DATE)
     if date_from > date_to:
         date_from, date_to = date_to, date_from
     report = selectors.sales_by_manager(
