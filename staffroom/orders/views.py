@@ -175,7 +175,12 @@ def order_detail(request, order_id):
                     for task in selectors.tasks_visible_to(viewer).filter(order=order)
                 ],
                 "actions": [selectors.action_view(action) for action in selectors.order_actions(order)[:200]],
-                "transitions": [(value, OrderStatus(value).label) for value in view["allowed_transitions"]],
+                # "Returned" comes from registering the return of the goods, not from a button.
+                "transitions": [
+                    (value, OrderStatus(value).label)
+                    for value in view["allowed_transitions"]
+                    if value != OrderStatus.RETURNED
+                ],
                 "can_return": order.status in RETURNABLE_STATUSES,
                 "task_form": TaskForm(business=request.business, initial={"assignee": viewer}),
                 "payment_form": PaymentForm(initial={"amount": order.balance, "idempotency_key": uuid.uuid4().hex}),
