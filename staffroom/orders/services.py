@@ -628,6 +628,8 @@ def order_payment_take(*, actor, order: Order, amount, method: str, idempotency_
         amount=amount,
         method=method,
         client=order.client,
+        # A pickup order is paid at its branch: the branch's cash summary counts it, branch-limited roles apply.
+        branch=order.pickup_branch,
         idempotency_key=idempotency_key,
         note=_("Order %(number)s") % {"number": order},
         outstanding=order.balance,

@@ -315,3 +315,15 @@ def test_each_change_is_logged_exactly_once(business, administrator, manager, qu
         ActionKind.TASK,
         ActionKind.RESPONSIBLE,
     ]
+
+
+def test_a_pickup_orders_payment_counts_in_its_branchs_cash_summary(business, administrator, manager, a_client):
+    from staffroom.payments.selectors import cash_summary
+    from staffroom.scheduling.tests.factories import first_branch
+
+    branch = first_branch(business)
+    order = make_order(manager, client=a_client, fulfilment="pickup", pickup_branch=branch)
+    link = services.order_payment_take(actor=administrator, order=order, amount=Decimal("50.00"), method="cash")
+    day = link.payment.processed_at.astimezone(business.zone).date()
+    summary = cash_summary(business, branch, day)
+    assert summary["totals"]["taken"] == Decimal("50.00")
