@@ -7,6 +7,7 @@ from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
 from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
+from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
 from staffroom.payroll.api import router as payroll_router
 from staffroom.reports.api import router as reports_router
@@ -41,3 +42,4 @@ api.add_router("/", scheduling_router)
 api.add_router("/", payments_router)
 api.add_router("/", reports_router)
 api.add_router("/", payroll_router)
+api.add_router("/", orders_router)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("staffroom.payments.urls")),
     path("", include("staffroom.reports.urls")),
     path("", include("staffroom.payroll.urls")),
+    path("", include("staffroom.orders.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

@@ -1,0 +1,309 @@
+"""Reads of orders, and THE representation of an order for a viewer (pages, API, search, CSV, e-mails alike).
+
+`order_view(order, viewer=...)` is the only way an order leaves the app: the limited form of a colleague's order
+does not contain the hidden keys at all (client, contacts, delivery, amounts, payments, items, log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from staffroom.clients.calculations import phone_digits
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import has_permission
+
+from .calculations import allowed_transitions, is_task_overdue, net_sales
+from .choices import OrderStatus
+from .models import Order, OrderAction, OrderTask, Product
+from .permissions import FULL, LIMITED, full_access_condition, order_access, sees_all_orders, with_access, works_orders
+
+# The keys of the limited form, in this order (CSV columns start with them too).
+LIMITED_FIELDS = ("id", "number", "date", "status", "status_label", "responsible", "item_count", "access")
+
+# Reports accept dates in this range (beyond it local-to-UTC conversion would overflow).
+REPORT_FIRST_DATE = dt.date(2000, 1, 1)
+REPORT_LAST_DATE = dt.date(2100, 12, 31)
+
+QUEUE = "queue"
+MINE = "mine"
+ALL = "all"
+SCOPES = (QUEUE, MINE, ALL)
+
+
+def products_for_business(business, *, active_only: bool = False) -> QuerySet[Product]:
+    queryset = Product.objects.for_business(business)
+    return queryset.filter(is_active=True) if active_only else queryset
+
+
+def orders_visible_to(viewer) -> QuerySet[Order]:
+    """Every order the viewer may see at all (limited or full), each annotated with `has_full_access`."""
+    queryset = Order.objects.for_business(viewer.business)
+    if not works_orders(viewer):
+        return queryset.none()
+    return with_access(queryset, viewer).select_related("client", "responsible")
+
+
+def orders_list(viewer, *, scope: str = ALL, status: str = "", query: str = "") -> QuerySet[Order]:
+    """The list pages and the API: the unassigned queue, my orders, or all I may see; newest first."""
+    queryset = orders_visible_to(viewer)
+    if scope == QUEUE:
+        queryset = queryset.filter(responsible__isnull=True)
+    elif scope == MINE:
+        queryset = queryset.filter(responsible=viewer)
+    if status in OrderStatus.values:
+        queryset = queryset.filter(status=status)
+    if query:
+        queryset = queryset.filter(search_condition(viewer, query))
+    return queryset.order_by("-number")
+
+
+def search_condition(viewer, query: str) -> Q:
+    """By number anywhere the viewer sees; by client name, phone or e-mail only in orders seen in full.
+
+    Otherwise searching a colleague's client by name would reveal which order is theirs.
+    """
+    text = (query or "").replace("\x00", "").strip().lower().lstrip("#")
+    if not text:
+        return Q()
+    condition = Q(pk__in=[])
+    if text.isdigit() and len(text) <= 9:
+        condition |= Q(number=int(text))
+    client_match = Q(client__search_text__contains=text)
+    digits = phone_digits(text)
+    if digits and len(digits) >= 3 and digits != text:
+        client_match |= Q(client__search_text__contains=digits)
+    return condition | (full_access_condition(viewer) & client_match)
+
+
+def _employee_ref(employee) -> dict | None:
+    if employee is None:
+        return None
+    return {"id": employee.pk, "full_name": employee.full_name}
+
+
+def _local_date(business, moment: dt.datetime) -> str:
+    return timezone.localtime(moment, business.zone).date().isoformat()
+
+
+def _access_for(order, viewer) -> str | None:
+    annotated = getattr(order, "has_full_access", None)
+    if (
+        annotated is not None
+        and getattr(order, "access_viewer_id", None) == viewer.pk
+        and order.business_id == viewer.business_id
+        and works_orders(viewer)
+    ):
+        return FULL if annotated else LIMITED
+    return order_access(viewer, order)
+
+
+def order_view(order: Order, *, viewer, detail: bool = False) -> dict | None:
+    """The order as `viewer` may see it: None (not at all), the limited form, or the full form.
+
+    `detail` adds the items, payments, returns and allowed transitions (the card); the list rows leave them out.
+    """
+    from staffroom.clients.services import client_contacts_for
+
+    access = _access_for(order, viewer)
+    if access is None:
+        return None
+    business = viewer.business
+    view = {
+        "id": order.pk,
+        "number": order.number,
+        "date": _local_date(business, order.created_at),
+        "status": order.status,
+        "status_label": str(OrderStatus(order.status).label),
+        "responsible": _employee_ref(order.responsible),
+        "item_count": order.item_count,
+        "access": access,
+    }
+    if access != FULL:
+        return view
+    contacts = client_contacts_for(viewer, order.client)
+    view.update(
+        {
+            "created_at": order.created_at.isoformat(),
+            "client": {
+                "id": order.client_id,
+                "full_name": order.client.full_name,
+                "phone": contacts["phone"],
+                "email": contacts["email"],
+                "contacts_masked": contacts["contacts_masked"],
+            },
+            "fulfilment": order.fulfilment,
+            "pickup_branch": (
+                {"id": order.pickup_branch_id, "name": order.pickup_branch.name} if order.pickup_branch_id else None
+            ),
+            "delivery_address": order.delivery_address,
+            "delivery_notes": order.delivery_notes,
+            "comment": order.comment,
+            "currency": business.currency,
+            "gross_amount": order.gross_amount,
+            "discount_amount": order.discount_amount,
+            "total": order.total,
+            "returned_amount": order.returned_amount,
+            "paid_amount": order.paid_amount,
+            "balance": order.balance,
+            "version": order.version,
+        }
+    )
+    if detail:
+        view["allowed_transitions"] = list(allowed_transitions(order.status))
+        view["items"] = [
+            {
+                "id": item.pk,
+                "kind": item.kind,
+                "product_id": item.product_id,
+                "service_id": item.service_id,
+                "name": item.name,
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "discount_amount": item.discount_amount,
+                "gross_amount": item.gross_amount,
+                "total": item.total,
+                "returned_quantity": item.returned_quantity,
+                "returned_amount": item.returned_amount,
+            }
+            for item in order.items.all()
+        ]
+        view["payments"] = [
+            {
+                "id": link.payment_id,
+                "amount": link.payment.amount,
+                "refunded_amount": link.payment.refunded_amount,
+                "method": link.payment.method,
+                "processed_at": link.payment.processed_at.isoformat(),
+                "processed_by": _employee_ref(link.payment.processed_by),
+            }
+            for link in order.payment_links.select_related("payment__processed_by").order_by("id")
+        ]
+        view["returns"] = [
+            {
+                "id": order_return.pk,
+                "amount": order_return.amount,
+                "reason": order_return.reason,
+                "created_at": order_return.created_at.isoformat(),
+                "created_by": _employee_ref(order_return.created_by),
+            }
+            for order_return in order.returns.select_related("created_by")
+        ]
+    return view
+
+
+def order_actions(order: Order) -> QuerySet[OrderAction]:
+    return OrderAction.objects.for_business(order.business_id).filter(order=order).select_related("actor")
+
+
+def action_view(action: OrderAction) -> dict:
+    return {
+        "id": action.pk,
+        "kind": action.kind,
+        "summary": action.summary,
+        "actor": {"id": action.actor_id, "full_name": action.actor_label} if action.actor_id else None,
+        "occurred_at": action.occurred_at.isoformat(),
+        "before": action.before,
+        "after": action.after,
+    }
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+
+def tasks_visible_to(viewer, *, mine_only: bool = False, include_done: bool = True) -> QuerySet[OrderTask]:
+    """Tasks assigned to me, and (unless `mine_only`) the tasks of every order I see in full."""
+    queryset = OrderTask.objects.for_business(viewer.business)
+    if not has_permission(viewer, Perm.TASKS_VIEW):
+        return queryset.none()
+    if mine_only:
+        queryset = queryset.filter(assignee=viewer)
+    elif not sees_all_orders(viewer):
+        queryset = queryset.filter(Q(assignee=viewer) | Q(order__responsible=viewer))
+    if not include_done:
+        queryset = queryset.filter(is_done=False)
+    return queryset.select_related("order__client", "order__responsible", "assignee").order_by(
+        "is_done", "due_at", "id"
+    )
+
+
+def overdue_task_count(viewer) -> int:
+    return tasks_visible_to(viewer, mine_only=True, include_done=False).filter(due_at__lte=timezone.now()).count()
+
+
+def task_view(task: OrderTask, *, viewer, now: dt.datetime | None = None) -> dict:
+    """A task with its order as the viewer may see it (a task given on a colleague's order shows its summary)."""
+    now = now or timezone.now()
+    order = order_view(task.order, viewer=viewer)
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "description": task.description,
+        "assignee": _employee_ref(task.assignee),
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "is_done": task.is_done,
+        "done_at": task.done_at.isoformat() if task.done_at else None,
+        "is_overdue": is_task_overdue(due_at=task.due_at, is_done=task.is_done, now=now),
+        "order": order,
+    }
+
+
+# --- sales by manager ------------------------------------------------------------------------------
+
+
+def sales_report_scope_is_own(viewer) -> bool:
+    """A manager without `orders.view_all` sees only their own line: colleagues' amounts stay hidden here too."""
+    return works_orders(viewer) and not sees_all_orders(viewer)
+
+
+def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, manager=None) -> dict:
+    """Orders sold (reached "paid") in the period, per responsible manager: gross, discounts, returns, net."""
+    from staffroom.scheduling.selectors import business_day_bounds
+
+    start, _ = business_day_bounds(business, date_from)
+    _, end = business_day_bounds(business, date_to)
+    orders = Order.objects.for_business(business).filter(sold_at__gte=start, sold_at__lt=end)
+    if sales_report_scope_is_own(viewer):
+        orders = orders.filter(responsible=viewer)
+    if manager is not None:
+        orders = orders.filter(responsible=manager)
+    grouped = (
+        orders.values("responsible", "responsible__full_name")
+        .annotate(
+            orders=Count("id"),
+            gross=Sum("gross_amount"),
+            discounts=Sum("discount_amount"),
+            returns=Sum("returned_amount"),
+        )
+        .order_by("responsible__full_name", "responsible")
+    )
+    rows = []
+    for row in grouped:
+        gross, discounts, returns = (row[key] or Decimal(0) for key in ("gross", "discounts", "returns"))
+        rows.append(
+            {
+                "manager": (
+                    {"id": row["responsible"], "full_name": row["responsible__full_name"]}
+                    if row["responsible"]
+                    else None
+                ),
+                "orders": row["orders"],
+                "gross": gross,
+                "discounts": discounts,
+                "returns": returns,
+                "net": net_sales(gross=gross, discounts=discounts, returns=returns),
+                "average": (
+                    (net_sales(gross=gross, discounts=discounts, returns=returns) / row["orders"]).quantize(
+                        Decimal("0.01")
+                    )
+                    if row["orders"]
+                    else Decimal(0)
+                ),
+            }
+        )
+    totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("gross", "discounts", "returns", "net")}
+    totals["orders"] = sum(row["orders"] for row in rows)
+    return {"date_from": date_from, "date_to": date_to, "currency": business.currency, "rows": rows, "totals": totals}
