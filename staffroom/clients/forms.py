@@ -2,10 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClientForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=200)
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     tags = forms.CharField(label=_("Tags"), max_length=500, required=False, help_text=_("Separated by commas"))

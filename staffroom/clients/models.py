@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 
 
 class Client(BusinessOwnedModel, TimestampedModel):
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("E.164, e.g. +79161234567"))
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 class RuleKind(models.TextChoices):
     FIXED = "fixed", _("Fixed amount per period")
+    # "% of" is a literal percent sign, not a format directive.
+    # xgettext:no-python-format
     SERVICES_PERCENT = "services_percent", _("% of own services revenue")
+    # xgettext:no-python-format
     PRODUCT_SALES_PERCENT = "product_sales_percent", _("% of product sales")
     PER_APPOINTMENT_CREATED = "per_appointment_created", _("Amount per appointment created")
     PER_VISIT_ARRIVED = "per_visit_arrived", _("Amount per visit that arrived")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.tenancy.models import validate_time_zone
@@ -19,7 +20,7 @@ from .calculations import WorkingCalendar
 
 class SupportPlan(models.TextChoices):
     FREE = "free", _("Free")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("support plan", "Paid")
     INDIVIDUAL = "individual", _("Individual support manager")
 
 
