@@ -200,7 +200,8 @@ LOGGING = {
 
 # Security (SECURITY.md): allauth MFA with our adapter (secrets encrypted with MFA_ENCRYPTION_KEY) and our stage.
 MFA_ADAPTER = "staffroom.identity.adapters.StaffroomMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Recovery codes are our own (staffroom.security.recovery): hashed, shown once, single use.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn"]
 # Passkeys need HTTPS; only a development server on plain http may skip the origin check.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_TOTP_TOLERANCE = 1

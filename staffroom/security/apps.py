@@ -10,7 +10,7 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security log")
 
     def ready(self) -> None:
-        # allauth's MFA views (TOTP enrolment, recovery codes) announce changes only through signals:
+        # allauth's MFA views (TOTP enrolment, passkeys) announce changes only through signals:
         # this is the one seam where their 2FA changes reach the security log.
         from allauth.mfa import signals
 
@@ -18,4 +18,3 @@ class SecurityConfig(AppConfig):
 
         signals.authenticator_added.connect(receivers.authenticator_added, dispatch_uid="sr_2fa_added")
         signals.authenticator_removed.connect(receivers.authenticator_removed, dispatch_uid="sr_2fa_removed")
-        signals.authenticator_reset.connect(receivers.authenticator_reset, dispatch_uid="sr_2fa_reset")

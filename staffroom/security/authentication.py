@@ -216,9 +216,9 @@ def _check_totp(person, code: str, guard: SignInGuard) -> bool:
 
 
 def _check_recovery_code(person, code: str) -> bool:
-    authenticator = Authenticator.objects.filter(user=person, type=Authenticator.Type.RECOVERY_CODES).first()
-    code = (code or "").strip()
-    return authenticator is not None and bool(code) and authenticator.wrap().validate_code(code)
+    from .recovery import recovery_code_use
+
+    return recovery_code_use(person=person, code=code)
 
 
 def _code_hash(person_id: int, attempt_id: str, code: str) -> str:

@@ -139,6 +139,23 @@ class EmailSignInCode(models.Model):
         return f"e-mail code of {self.person_id}"
 
 
+class RecoveryCode(models.Model):
+    """One recovery code of a person: only a keyed hash is kept, used once; a new batch replaces the old one."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    batch = models.UUIDField()
+    code_hash = models.CharField(max_length=64)
+    generated_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "code_hash"], name="recovery_code_unique")]
+        indexes = [models.Index(fields=["person", "used_at"], name="recovery_code_person_used")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.person_id}"
+
+
 class CompletedSignInAttempt(models.Model):
     """A sign-in attempt whose second factor was passed: its challenge cannot be used again."""
 

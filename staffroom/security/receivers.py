@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from .authentication import record_for_person
+from .authentication import has_second_factor, record_for_person
+from .recovery import codes_left, recovery_codes_discard, recovery_codes_generate, remember_for_display
 
 
 def _record(event_type: str, user, authenticator) -> None:
@@ -10,19 +11,16 @@ def _record(event_type: str, user, authenticator) -> None:
         record_for_person(person=user, event_type=event_type, as_actor=True, after={"factor": authenticator.type})
 
 
-# Recovery codes come and go with the authenticator app: one action, one event (the app's).
-COMPANION_TYPES = {"recovery_codes"}
-
-
 def authenticator_added(sender, request=None, user=None, authenticator=None, **kwargs):
-    if authenticator.type not in COMPANION_TYPES:
-        _record("two_factor.added", user, authenticator)
+    _record("two_factor.added", user, authenticator)
+    if codes_left(user) == 0:
+        # The first real factor brings recovery codes; allauth's "factor added" mail already tells the person.
+        codes = recovery_codes_generate(person=user, reason="first_factor", notify=False)
+        if request is not None and hasattr(request, "session"):
+            remember_for_display(request, codes)
 
 
 def authenticator_removed(sender, request=None, user=None, authenticator=None, **kwargs):
-    if authenticator.type not in COMPANION_TYPES:
-        _record("two_factor.removed", user, authenticator)
-
-
-def authenticator_reset(sender, request=None, user=None, authenticator=None, **kwargs):
-    _record("two_factor.recovery_codes_regenerated", user, authenticator)
+    _record("two_factor.removed", user, authenticator)
+    if not has_second_factor(user):
+        recovery_codes_discard(person=user)

@@ -24,7 +24,7 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, permission_required
 from staffroom.tenancy.models import Branch
 
-from . import access, authentication, history, selectors, services
+from . import access, authentication, history, recovery, selectors, services
 from .authentication import SecondFactorStage
 from .models import SecurityEvent
 
@@ -117,17 +117,45 @@ def sign_in_approval_status(request):
 # --- own second factors, approvals for own sign-ins -------------------------------------------------------------
 
 
+def _codes_shown_once(request, codes: list[str]) -> HttpResponse:
+    response = render(request, "security/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"  # the only time these codes exist in plain text
+    return response
+
+
 @permission_required(EMPLOYEE)
 def two_factor(request):
     person = request.user
+    new_codes = recovery.take_for_display(request)
+    if new_codes:
+        return _codes_shown_once(request, new_codes)
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=person)}
     context = {
         "totp": authenticators.get(Authenticator.Type.TOTP),
-        "recovery": authenticators.get(Authenticator.Type.RECOVERY_CODES),
+        "has_second_factor": authentication.has_second_factor(person),
+        "recovery_codes_left": recovery.codes_left(person),
         "required": authentication.two_factor_required(request.employee),
         "enrolment_required": authentication.enrolment_required(request.employee),
     }
     return render(request, "security/two_factor.html", context)
+
+
+@permission_required(EMPLOYEE)
+@require_GET
+def two_factor_home(request):
+    """allauth sends people here after adding a factor: our page, which shows a new batch of codes once."""
+    return redirect("security:two_factor")
+
+
+@permission_required(EMPLOYEE)
+@reauthentication_required
+@require_POST
+def recovery_codes_regenerate(request):
+    if not authentication.has_second_factor(request.user):
+        messages.error(request, _("Set up an authenticator app or a passkey first."))
+        return redirect("security:two_factor")
+    codes = recovery.recovery_codes_generate(person=request.user, reason="regenerated")
+    return _codes_shown_once(request, codes)
 
 
 @permission_required(EMPLOYEE)

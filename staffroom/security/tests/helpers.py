@@ -2,7 +2,6 @@
 
 import time
 
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
 
@@ -12,17 +11,17 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 def enrol_totp(person) -> str:
-    """Give the person an authenticator app (and recovery codes); returns the TOTP secret."""
+    """Give the person an authenticator app; returns the TOTP secret."""
     secret = generate_totp_secret()
     TOTP.activate(person, secret)
-    RecoveryCodes.activate(person)
     return secret
 
 
 def recovery_codes(person) -> list[str]:
-    from allauth.mfa.models import Authenticator
+    """A fresh batch of the person's recovery codes (plain codes exist only at generation)."""
+    from staffroom.security.recovery import recovery_codes_generate
 
-    return Authenticator.objects.get(user=person, type=Authenticator.Type.RECOVERY_CODES).wrap().get_unused_codes()
+    return recovery_codes_generate(person=person, reason="test", notify=False)
 
 
 def totp_code(secret: str, at: float | None = None) -> str:

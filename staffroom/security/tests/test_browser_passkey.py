@@ -37,6 +37,8 @@ def test_a_passkey_is_a_second_factor(browser_page, administrator):
     page.wait_for_url(lambda url: "/webauthn/add/" not in url)
     assert Authenticator.objects.filter(user=administrator.person, type="webauthn").count() == 1
     assert SecurityEvent.objects.for_business(administrator.business).filter(event_type="two_factor.added").exists()
+    # The first factor brings recovery codes, shown on the very next page (once).
+    assert page.locator(".recovery-codes li").count() == 10
 
     page.click("header button:has-text('Sign out')")
     page.goto("/accounts/login/")

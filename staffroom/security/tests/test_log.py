@@ -94,7 +94,8 @@ def test_two_factor_added_and_removed_in_allauth_views_are_logged_and_mailed(
     from django.core import mail
 
     assert any(administrator.person.email in message.to for message in mail.outbox)
-    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200  # within the re-authentication window
+    # within the re-authentication window new recovery codes can be made
+    assert client.post("/security/two-factor/recovery-codes/").status_code == 200
     sent_before = len(mail.outbox)
     client.post("/accounts/2fa/totp/deactivate/")
     assert events.filter(event_type="two_factor.removed").count() == 1
@@ -343,6 +344,8 @@ def test_recovery_codes_need_a_fresh_re_authentication(administrator):
 
     import time_machine
 
+    from staffroom.security.models import RecoveryCode
+
     from .helpers import enrol_totp, totp_code
 
     secret = enrol_totp(administrator.person)
@@ -351,5 +354,6 @@ def test_recovery_codes_need_a_fresh_re_authentication(administrator):
         password_step(client, administrator)
         client.post("/accounts/verify/", {"action": "code", "code": totp_code(secret)})
         clock.shift(dt.timedelta(minutes=10))
-        response = client.get("/accounts/2fa/recovery-codes/")
+        response = client.post("/security/two-factor/recovery-codes/")
         assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+        assert not RecoveryCode.objects.filter(person=administrator.person).exists()
