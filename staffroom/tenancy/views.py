@@ -9,7 +9,7 @@ from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
-from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required
+from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required, support_agent_of
 
 from . import services
 from .forms import BranchForm, BusinessSettingsForm
@@ -33,6 +33,9 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def select_business(request):
     memberships = list(active_memberships(request.user))
+    if not memberships and support_agent_of(request) is not None:
+        # Support agents are platform staff, not employees: their home is the support console.
+        return redirect("support_console:queue")
     if request.method == "POST":
         chosen = next((m for m in memberships if str(m.business_id) == request.POST.get("business")), None)
         if chosen is not None:
