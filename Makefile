@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench demo migrate messages check-migrations browser help
+.PHONY: run test lint format bench demo migrate messages check-migrations browser help fuzz
 
 help:
 	@echo "make run    - install, migrate, load the demo business and serve on $(HOST):$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
 	@echo "make demo   - load (or refresh) the demo business"
+	@echo "make fuzz   - a long schemathesis run over the whole API (FUZZ_EXAMPLES examples per operation)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,3 +63,7 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test var
 	$(PY) -m bench $(ARGS)
+
+FUZZ_EXAMPLES ?= 50
+fuzz: $(VENV)/.installed-test var
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/test_api_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)

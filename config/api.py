@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from staffroom.billing.api import router as billing_router
 from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
-from staffroom.core.api import SessionEmployeeAuth, TokenAuth, install_error_handlers
+from staffroom.core.api import SessionEmployeeAuth, StrictParser, TokenAuth, install_error_handlers
 from staffroom.identity.api import router as identity_router
 from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
@@ -26,6 +26,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictParser(),
 )
 install_error_handlers(api)
 

@@ -2,14 +2,86 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+from typing import Annotated, Any
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BeforeValidator
 
-from .errors import ApplicationError
+from .errors import ApplicationError, ValidationFailed
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    # pydantic's lax mode reads numbers (and numeric strings) as Unix timestamps; an API date is YYYY-MM-DD only.
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError(_("Enter a date as YYYY-MM-DD."))
+
+
+# An API date (query, path or body): `YYYY-MM-DD` and nothing else.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+def _nul_fields(value: Any, path: str = "") -> list[str]:
+    """Where a parsed request carries a NUL character (PostgreSQL text cannot store one)."""
+    if isinstance(value, str):
+        return [path or "__all__"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            found += [child] if "\x00" in str(key) else _nul_fields(item, child)
+        return found
+    if isinstance(value, list):
+        return [
+            field
+            for index, item in enumerate(value)
+            for field in _nul_fields(item, f"{path}.{index}" if path else str(index))
+        ]
+    return []
+
+
+def _refuse_nul(value: Any) -> None:
+    fields = _nul_fields(value)
+    if fields:
+        message = _("Text must not contain NUL characters.")
+        raise ValidationFailed(errors={field: [message] for field in fields})
+
+
+class StrictParser(Parser):
+    """JSON bodies, query strings and forms, refused with a 422 field error when they carry what no field accepts."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValidationFailed(_("The request body is not valid JSON.")) from error
+        # Every body of this API is an object or a list of objects; anything else would be read as "no fields".
+        if isinstance(data, list) and not all(isinstance(item, dict) for item in data):
+            raise ValidationFailed(_("The request body must be an object or a list of objects."))
+        if not isinstance(data, (dict, list)):
+            raise ValidationFailed(_("The request body must be an object or a list of objects."))
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result)
+        return result
 
 
 class TokenAuth(HttpBearer):
@@ -62,6 +134,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
         return api.create_response(request, {"detail": _("Authentication required."), "errors": {}}, status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        # ninja wraps whatever the body parser raises in a 400; StrictParser's refusals keep their own field errors.
+        cause = exc.__cause__
+        if isinstance(cause, ApplicationError):
+            return application_error(request, cause)
+        return api.create_response(request, {"detail": str(exc.message), "errors": {}}, status=exc.status_code)
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_upload(request, exc):
+        return api.create_response(request, {"detail": _("The upload is malformed."), "errors": {}}, status=400)
+
+    @api.exception_handler(RequestDataTooBig)
+    def upload_too_big(request, exc):
+        return api.create_response(request, {"detail": _("The request is too large."), "errors": {}}, status=413)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -1,8 +1,6 @@
 """REST API: orders (list, card, create, edit, status, claim, reassign, payments, returns, log, CSV), tasks,
 products and sales by manager. Every order leaves through `selectors.order_view`, as on the pages."""
 
-import datetime as dt
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 
 from staffroom.catalog.models import Service
 from staffroom.clients.models import Client
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
 from staffroom.staff.catalogue import Perm
@@ -346,8 +345,8 @@ def product_update(request, product_id: int, payload: ProductIn):
 
 
 class SalesQuery(Schema):
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     manager_id: int | None = None
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
 from staffroom.staff.catalogue import Perm
@@ -70,7 +71,7 @@ class SummaryRowOut(Schema):
 
 
 class SummaryOut(Schema):
-    date: dt.date
+    date: IsoDate
     branch_id: int
     currency: str
     rows: list[SummaryRowOut]
@@ -85,7 +86,7 @@ def _key(request, body_key: str) -> str:
 
 @router.get("/payments", response=list[PaymentOut])
 @api_permission(Perm.PAYMENTS_VIEW_FINANCES)
-def payment_list(request, date: dt.date | None = None, branch_id: int | None = None, appointment_id: int | None = None):
+def payment_list(request, date: IsoDate | None = None, branch_id: int | None = None, appointment_id: int | None = None):
     from staffroom.scheduling.selectors import business_day_bounds, check_calendar_date
 
     queryset = selectors.payments_for_business(request.business)
@@ -141,7 +142,7 @@ def refund_create(request, payment_id: int, payload: RefundIn):
 
 @router.get("/cash-summary", response=SummaryOut)
 @api_permission(Perm.PAYMENTS_VIEW_FINANCES)
-def cash_summary(request, branch_id: int, date: dt.date | None = None):
+def cash_summary(request, branch_id: int, date: IsoDate | None = None):
     branch = choice_for_business(Branch, request.business, branch_id, "branch_id")
     if branch is None:
         raise field_error("branch_id", _("Choose a branch."))

@@ -1,10 +1,10 @@
 """REST API: pay schemes and their assignment, payroll runs (create, recalculate, approve, export), payslips."""
 
-import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Router, Schema, Status
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import NotFound
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
 from staffroom.reports.exports import file_response
@@ -69,20 +69,20 @@ class SchemeOut(Schema):
 class AssignmentIn(Schema):
     employee_id: int | None = None
     role_id: int | None = None
-    valid_from: dt.date
-    valid_until: dt.date | None = None
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
 
 
 class RunIn(Schema):
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     branch_id: int | None = None
 
 
 class RunOut(Schema):
     id: int
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     branch_id: int | None
     status: str
     total: Decimal
@@ -95,8 +95,8 @@ class LineOut(Schema):
     kind: str
     rule_id: int | None
     is_correction: bool
-    for_period_start: dt.date
-    for_period_end: dt.date
+    for_period_start: IsoDate
+    for_period_end: IsoDate
     base: Decimal
     rate: Decimal
     amount: Decimal
@@ -109,8 +109,8 @@ class PayslipOut(Schema):
     run_id: int
     employee_id: int
     full_name: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     scheme_name: str
     total: Decimal
     is_locked: bool

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import choice_for_business
 from staffroom.staff.catalogue import Perm
@@ -24,8 +25,8 @@ MAX_REPORT_DAYS = 731
 
 
 class SalesQuery(Schema):
-    start: dt.date
-    end: dt.date
+    start: IsoDate
+    end: IsoDate
     group_by: str = "period"
     grouping: str = "day"
     branch_id: int | None = None
@@ -170,7 +171,7 @@ def kpi_rows_out(rows) -> list[dict]:
     ]
 
 
-def parse_period(employee, start: dt.date, end: dt.date, branch_id: int | None) -> tuple[int, ...]:
+def parse_period(employee, start: IsoDate, end: IsoDate, branch_id: int | None) -> tuple[int, ...]:
     from staffroom.tenancy.models import Branch
 
     if end < start:
@@ -183,14 +184,14 @@ def parse_period(employee, start: dt.date, end: dt.date, branch_id: int | None) 
 
 @router.get("/reports/kpi", response=list[KpiRowOut])
 @api_permission(Perm.REPORTS_VIEW_KPI)
-def kpi(request, start: dt.date, end: dt.date, branch_id: int | None = None):
+def kpi(request, start: IsoDate, end: IsoDate, branch_id: int | None = None):
     branch_ids = parse_period(request.employee, start, end, branch_id)
     return kpi_rows_out(kpi_table(request.business, start, end, branch_ids=branch_ids))
 
 
 @router.get("/reports/kpi/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
-def kpi_export(request, start: dt.date, end: dt.date, branch_id: int | None = None, format: str = "csv"):
+def kpi_export(request, start: IsoDate, end: IsoDate, branch_id: int | None = None, format: str = "csv"):
     branch_ids = parse_period(request.employee, start, end, branch_id)
     content = services.kpi_export(actor=request.employee, start=start, end=end, branch_ids=branch_ids, fmt=format)
     return file_response(content, format, f"kpi-{start}-{end}")

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from staffroom.catalog.models import Service, SpecialistService
 from staffroom.clients.models import Client
 from staffroom.clients.services import client_contacts_for
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.money import round_money
 from staffroom.core.shortcuts import choice_for_business, choices_for_business, get_for_business_or_404
@@ -57,7 +58,7 @@ class ExceptionIn(Schema):
 
 
 class ExceptionOut(Schema):
-    date: dt.date
+    date: IsoDate
     kind: str
     branch_id: int | None
     starts_at: dt.time | None
@@ -285,7 +286,7 @@ def working_hours_set(request, specialist_id: int, payload: list[IntervalIn]):
 
 @router.get("/specialists/{specialist_id}/exceptions", response=list[ExceptionOut])
 @api_permission(EMPLOYEE)
-def exceptions_list(request, specialist_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None):
+def exceptions_list(request, specialist_id: int, date_from: IsoDate | None = None, date_to: IsoDate | None = None):
     specialist = _specialist(request, specialist_id)
     if not selectors.can_see_calendar_of(request.employee, specialist):
         raise PermissionDenied()
@@ -299,7 +300,7 @@ def exceptions_list(request, specialist_id: int, date_from: dt.date | None = Non
 
 @router.put("/specialists/{specialist_id}/exceptions/{date}", response=list[ExceptionOut])
 @api_permission(Perm.CALENDAR_MANAGE_SCHEDULES)
-def exception_set(request, specialist_id: int, date: dt.date, payload: ExceptionIn):
+def exception_set(request, specialist_id: int, date: IsoDate, payload: ExceptionIn):
     specialist = _specialist(request, specialist_id)
     intervals = [
         (choice_for_business(Branch, request.business, item.branch_id, "branch_id"), item.starts_at, item.ends_at)
@@ -317,7 +318,7 @@ def exception_set(request, specialist_id: int, date: dt.date, payload: Exception
 
 @router.delete("/specialists/{specialist_id}/exceptions/{date}", response={204: None})
 @api_permission(Perm.CALENDAR_MANAGE_SCHEDULES)
-def exception_clear(request, specialist_id: int, date: dt.date):
+def exception_clear(request, specialist_id: int, date: IsoDate):
     services.schedule_exception_clear(actor=request.employee, specialist=_specialist(request, specialist_id), date=date)
     return Status(204, None)
 
@@ -329,8 +330,8 @@ def exception_clear(request, specialist_id: int, date: dt.date):
 @api_permission(EMPLOYEE)
 def appointment_list(
     request,
-    date_from: dt.date,
-    date_to: dt.date | None = None,
+    date_from: IsoDate,
+    date_to: IsoDate | None = None,
     branch_id: int | None = None,
     specialist_id: int | None = None,
 ):
@@ -464,7 +465,7 @@ def appointment_discount(request, appointment_id: int, payload: DiscountIn):
 def free_slot_list(
     request,
     service_id: int,
-    date_from: dt.date,
+    date_from: IsoDate,
     days: int = 7,
     branch_id: int | None = None,
     specialist_id: int | None = None,

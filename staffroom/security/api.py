@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from staffroom.core.shortcuts import choices_for_business, get_for_business_or_404
 from staffroom.identity.services import api_token_create
@@ -30,6 +31,10 @@ CHALLENGE_SECONDS = 600
 class SignInFailed(ApplicationError):
     status_code = 401
     default_message = "E-mail or password is not correct."
+
+
+class TooManyAttempts(ApplicationError):
+    status_code = 429
 
 
 # --- token sign-in -------------------------------------------------------------------------------------------------
@@ -111,8 +116,13 @@ def _token_for(request, employee: Employee, name: str, attempt_id: str | None = 
 def sign_in(request, payload: SignInIn):
     """Password step of a token sign-in: a token at once, or a second-factor challenge (202)."""
     from allauth.account.adapter import get_adapter
+    from django.core.exceptions import ValidationError as DjangoValidationError
 
-    person = get_adapter(request).authenticate(request, email=payload.email.strip(), password=payload.password)
+    try:
+        person = get_adapter(request).authenticate(request, email=payload.email.strip(), password=payload.password)
+    except DjangoValidationError as error:
+        # allauth refuses with a ValidationError once too many attempts failed: a 429, never a 500.
+        raise TooManyAttempts(" ".join(error.messages)) from error
     if person is None:
         raise SignInFailed()
     memberships = list(active_memberships(person))
@@ -223,8 +233,8 @@ def event_list(
     event_type: str = "",
     employee_id: int | None = None,
     branch_id: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     before: int | None = None,
 ):
     filters = _filters(event_type, employee_id, branch_id, date_from, date_to)
@@ -241,8 +251,8 @@ def event_export(
     event_type: str = "",
     employee_id: int | None = None,
     branch_id: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
 ):
     filters = _filters(event_type, employee_id, branch_id, date_from, date_to)
     with transaction.atomic():

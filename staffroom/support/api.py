@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import APIKeyCookie
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
@@ -59,7 +60,7 @@ class StatusIn(Schema):
 
 class EstimateIn(Schema):
     effort_hours: str
-    due_date: dt.date
+    due_date: IsoDate
     note: str = ""
 
 
@@ -94,7 +95,7 @@ class MessageOut(Schema):
 class EstimateOut(Schema):
     id: int
     effort_hours: str
-    due_date: dt.date
+    due_date: IsoDate
     note: str
     accepted_at: dt.datetime | None
 
@@ -443,7 +444,7 @@ def agent_strike_lift(request, ticket_id: int, strike_id: int, payload: ReasonIn
 
 @agent_router.get("/support-desk/report", response=list[ReportRowOut])
 @api_permission(SUPPORT_AGENT)
-def agent_report(request, start: dt.date, end: dt.date, by: str = "ticket_type"):
+def agent_report(request, start: IsoDate, end: IsoDate, by: str = "ticket_type"):
     if by not in selectors.REPORT_DIMENSIONS:
         raise field_error("by", "Choose ticket_type, plan or assignee.")
     rows = selectors.sla_report(

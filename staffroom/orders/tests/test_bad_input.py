@@ -52,12 +52,14 @@ def test_odd_writes_are_refused_and_change_nothing(business, api_for, owner, own
     assert database_fingerprint() == before
 
 
-def test_nul_characters_are_dropped_from_text(api_for, owner, own_order):
+def test_nul_characters_are_refused_with_a_field_error(api_for, owner, own_order):
     client = api_for(owner)
+    before = database_fingerprint()
     response = _post(client, "patch", f"/api/v1/orders/{own_order.pk}", {"expected_version": 1, "comment": "a\x00b"})
-    assert response.status_code == 200, response.content
-    assert response.json()["comment"] == "ab"
+    assert response.status_code == 422, response.content
+    assert "comment" in response.json()["errors"]
     response = _post(
         client, "post", f"/api/v1/orders/{own_order.pk}/tasks", {"title": "x\x00", "assignee_id": owner.pk}
     )
-    assert response.status_code == 201 and response.json()["title"] == "x"
+    assert response.status_code == 422 and "title" in response.json()["errors"]
+    assert database_fingerprint() == before
