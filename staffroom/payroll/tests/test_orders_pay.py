@@ -4,12 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from staffroom.orders.services import ItemInput
 from staffroom.orders.tests.factories import make_product
 from staffroom.payroll import services
 from staffroom.payroll.choices import KpiMetric, RuleKind
 from staffroom.payroll.models import PayslipLine
+from staffroom.payroll.selectors import orders_behind_line
 from staffroom.reports.tests.factories import return_goods, sell_order, service
 from staffroom.scheduling.calculations import local_to_utc
 from staffroom.scheduling.tests.factories import first_branch
@@ -115,3 +117,23 @@ def test_a_manager_is_paid_a_percent_of_product_sales_and_a_return_after_approva
     services.payroll_run_approve(actor=owner, run=april)
     may = services.payroll_run_create(actor=owner, period_start=dt.date(2026, 5, 1), period_end=dt.date(2026, 5, 31))
     assert not PayslipLine.objects.for_business(business).filter(payslip__run=may, is_correction=True).exists()
+
+
+def test_the_product_sales_line_shows_the_orders_behind_it(
+    business, owner, manager, sales_manager_scheme, march_orders, client_for, api_for
+):
+    march = services.payroll_run_create(actor=owner, period_start=MARCH[0], period_end=MARCH[1])
+    product_line = march.payslips.get(employee=manager).lines.get(kind=RuleKind.PRODUCT_SALES_PERCENT)
+    assert set(orders_behind_line(product_line)) == {march_orders["first"], march_orders["second"]}
+    bonus_line = march.payslips.get(employee=manager).lines.get(kind=RuleKind.KPI_BONUS)
+    assert set(orders_behind_line(bonus_line)) == {march_orders["first"]}
+
+    page = client_for(owner).get(reverse("payroll:line_facts", args=[product_line.pk]))
+    assert page.status_code == 200
+    assert f'data-order="{march_orders["second"].pk}"' in page.content.decode()
+    facts = api_for(owner).get(f"/api/v1/payroll/payslip-lines/{product_line.pk}/facts")
+    assert facts.status_code == 200
+    assert {row["number"] for row in facts.json()["orders"]} == {
+        march_orders["first"].number,
+        march_orders["second"].number,
+    }
