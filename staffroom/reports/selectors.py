@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import (
@@ -55,6 +55,9 @@ class SalesFilter:
     branch_ids: tuple[int, ...] = ()
     employee_ids: tuple[int, ...] = ()
     category_ids: tuple[int, ...] = ()
+    # Orders of these responsible managers only (None: every order). A manager who works orders without
+    # `orders.view_all` sees only their own orders' amounts, here as in the orders app (see `orders_scope`).
+    order_responsible_ids: tuple[int, ...] | None = None
 
 
 def local_range(business, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -198,6 +201,8 @@ def order_items_sold(business, sales_filter: SalesFilter):
         queryset = queryset.filter(order__responsible_id__in=sales_filter.employee_ids)
     if sales_filter.category_ids:
         queryset = queryset.filter(service__category_id__in=sales_filter.category_ids)
+    if sales_filter.order_responsible_ids is not None:
+        queryset = queryset.filter(order__responsible_id__in=sales_filter.order_responsible_ids)
     return queryset
 
 
@@ -527,6 +532,16 @@ def kpi_table(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int, 
         ]
         rows.append(KpiRow(employee, {metric: values.get(metric, ZERO) for metric in KPI_COLUMNS}, progress))
     return rows
+
+
+def orders_scope(employee, sales_filter: SalesFilter) -> SalesFilter:
+    """The orders a sales report may count for this employee: a manager without `orders.view_all` only their own
+    (colleagues' order amounts stay hidden, the rule of the orders app's limited view); everyone else every order."""
+    from staffroom.orders.selectors import sales_report_scope_is_own
+
+    if sales_report_scope_is_own(employee):
+        return replace(sales_filter, order_responsible_ids=(employee.pk,))
+    return sales_filter
 
 
 def branch_scope(employee, requested: tuple[int, ...] = ()) -> tuple[int, ...]:

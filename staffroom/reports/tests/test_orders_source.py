@@ -134,3 +134,26 @@ def test_kpi_orders_claimed_and_completed_and_product_sales(business, owner, man
     assert figures[manager.pk][KpiMetric.SERVICES_REVENUE] == 0
     in_branch = kpi_figures(business, MARCH.start, MARCH.end, branch_ids=(order_sales["branch"].pk,))
     assert in_branch.get(order_sales["colleague"].pk, {}).get(KpiMetric.ORDERS_COMPLETED, 0) == 0
+
+
+def test_a_manager_sees_only_their_own_orders_in_the_sales_report(
+    business, manager, accountant, order_sales, api_for, client_for
+):
+    march = "start=2026-03-01&end=2026-03-31"
+    colleague = order_sales["colleague"]
+    own = api_for(manager).get(f"/api/v1/reports/sales?{march}&group_by=employee").json()
+    rows = {row["key"]["employee"]: row["figures"] for row in own["rows"]}
+    assert rows[manager.pk]["orders"] == 1
+    assert colleague.pk not in rows  # the colleague's order amounts are hidden, as in the orders app
+    assert own["total"]["orders"] == 1
+    everyone = api_for(accountant).get(f"/api/v1/reports/sales?{march}&group_by=employee").json()
+    assert everyone["total"]["orders"] == 2
+    assert {row["key"]["employee"] for row in everyone["rows"]} >= {manager.pk, colleague.pk}
+
+    page = client_for(manager).get(
+        "/reports/sales/", {"start": "2026-03-01", "end": "2026-03-31", "group_by": "employee", "grouping": "day"}
+    )
+    assert page.status_code == 200
+    shown = {row.key[0] for row in page.context["report"].rows}
+    assert manager.pk in shown and colleague.pk not in shown
+    assert page.context["report"].total.orders == 1
