@@ -194,6 +194,21 @@ def load(context: dict) -> None:
                 after={"total": str(order.total), "items": order.item_count},
             )
         )
+        if order.status == OrderStatus.COMPLETED:
+            # The KPI "orders completed" reads the log, so the demo's completed orders say when they completed.
+            actions.append(
+                OrderAction(
+                    business=business,
+                    order=order,
+                    kind=ActionKind.STATUS,
+                    actor=order.responsible or creator,
+                    actor_label=(order.responsible or creator).full_name,
+                    occurred_at=order.status_changed_at,
+                    summary="Status: Shipped → Completed",
+                    before={"status": OrderStatus.SHIPPED},
+                    after={"status": OrderStatus.COMPLETED},
+                )
+            )
         if order.responsible is None or order.status in (OrderStatus.CANCELLED,):
             continue
         if rng.random() < 0.45:

@@ -307,3 +307,17 @@ def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, 
     totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("gross", "discounts", "returns", "net")}
     totals["orders"] = sum(row["orders"] for row in rows)
     return {"date_from": date_from, "date_to": date_to, "currency": business.currency, "rows": rows, "totals": totals}
+
+
+def employees_who_worked_orders(business, since: dt.datetime) -> set[int]:
+    """Who used the orders right since `since` (created an order or claimed one from the queue): the savings
+    advisor asks this. A claim is its `order.claimed` security event, written in the claim's transaction."""
+    from staffroom.security.models import SecurityEvent
+
+    created = Order.objects.for_business(business).filter(created_at__gte=since)
+    claimed = SecurityEvent.objects.for_business(business).filter(
+        event_type="order.claimed", outcome="success", occurred_at__gte=since, actor__isnull=False
+    )
+    return set(created.values_list("created_by_id", flat=True).distinct()) | set(
+        claimed.values_list("actor_id", flat=True).distinct()
+    )

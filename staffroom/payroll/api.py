@@ -15,7 +15,13 @@ from staffroom.tenancy.models import Branch
 
 from . import services
 from .models import PayrollRun, PayScheme, Payslip, PayslipLine
-from .selectors import can_see_payslip, payments_behind_line, payslips_visible_to, visits_behind_line
+from .selectors import (
+    can_see_payslip,
+    orders_behind_line,
+    payments_behind_line,
+    payslips_visible_to,
+    visits_behind_line,
+)
 
 router = Router(tags=["payroll"])
 
@@ -328,15 +334,17 @@ def payslip_detail(request, payslip_id: int):
 class FactsOut(Schema):
     visits: list[dict]
     payments: list[dict]
+    orders: list[dict] = []
 
 
 @router.get("/payroll/payslip-lines/{line_id}/facts", response=FactsOut)
 @api_permission(EMPLOYEE)
 def payslip_line_facts(request, line_id: int):
-    """The visits or payments a line's base figure counts (as they are today)."""
+    """The visits, payments or orders a line's base figure counts (as they are today)."""
     line = _load_visible_line(request, line_id)
     visits = visits_behind_line(line)
     payments = payments_behind_line(line)
+    orders = orders_behind_line(line)
     return {
         "visits": [
             {
@@ -351,5 +359,16 @@ def payslip_line_facts(request, line_id: int):
         "payments": [
             {"id": p.pk, "processed_at": p.processed_at, "amount": p.amount, "refunded_amount": p.refunded_amount}
             for p in (payments.order_by("processed_at") if payments is not None else [])
+        ],
+        "orders": [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "sold_at": o.sold_at,
+                "status": o.status,
+                "total": o.total,
+                "returned_amount": o.returned_amount,
+            }
+            for o in (orders.order_by("sold_at", "number") if orders is not None else [])
         ],
     }

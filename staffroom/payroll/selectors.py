@@ -172,6 +172,27 @@ def visits_behind_line(line: PayslipLine) -> QuerySet[Appointment] | None:
     return None
 
 
+def orders_behind_line(line: PayslipLine) -> QuerySet | None:
+    """The orders a line's base figure counts, as they are today: for % of product sales the orders sold in the
+    period with the employee responsible (their product items are the base), for "orders completed" the orders
+    that reached completed in the period. None when the line rests on no orders."""
+    from staffroom.orders.choices import ActionKind, ItemKind, OrderStatus
+    from staffroom.orders.models import Order
+
+    starts, ends = local_range(line.payslip.employee.business, line.for_period_start, line.for_period_end)
+    orders = Order.objects.for_business(line.business_id).filter(responsible_id=line.payslip.employee_id)
+    if line.kind == RuleKind.PRODUCT_SALES_PERCENT:
+        return orders.filter(sold_at__gte=starts, sold_at__lt=ends, items__kind=ItemKind.PRODUCT).distinct()
+    if line.metric == KpiMetric.ORDERS_COMPLETED:
+        return orders.filter(
+            actions__kind=ActionKind.STATUS,
+            actions__after__status=OrderStatus.COMPLETED,
+            actions__occurred_at__gte=starts,
+            actions__occurred_at__lt=ends,
+        ).distinct()
+    return None
+
+
 def payments_behind_line(line: PayslipLine) -> QuerySet[Payment] | None:
     if line.metric not in (KpiMetric.PAYMENTS_COUNT, KpiMetric.PAYMENTS_AMOUNT):
         return None

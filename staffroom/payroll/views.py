@@ -18,7 +18,13 @@ from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_req
 from . import services
 from .forms import AssignmentForm, RunForm, SchemeForm
 from .models import PayrollRun, PayScheme, PayslipLine
-from .selectors import can_see_payslip, payments_behind_line, payslips_visible_to, visits_behind_line
+from .selectors import (
+    can_see_payslip,
+    orders_behind_line,
+    payments_behind_line,
+    payslips_visible_to,
+    visits_behind_line,
+)
 
 
 @permission_required(Perm.PAYROLL_VIEW_ALL)
@@ -123,10 +129,13 @@ def line_facts(request, line_id):
         visits = visits.select_related("client", "branch").prefetch_related("lines").order_by("starts_at")
     if payments is not None:
         payments = payments.select_related("branch").order_by("processed_at")
+    orders = orders_behind_line(line)
+    if orders is not None:
+        orders = orders.prefetch_related("items").order_by("sold_at", "number")
     return render(
         request,
         "payroll/line_facts.html",
-        {"line": line, "payslip": line.payslip, "visits": visits, "payments": payments},
+        {"line": line, "payslip": line.payslip, "visits": visits, "payments": payments, "orders": orders},
     )
 
 

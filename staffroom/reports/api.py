@@ -17,7 +17,7 @@ from . import services
 from .calculations import GROUPINGS
 from .exports import file_response
 from .models import KpiTarget
-from .selectors import DIMENSIONS, SalesFilter, branch_scope, kpi_table, sales_report
+from .selectors import DIMENSIONS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
 
 router = Router(tags=["reports"])
 
@@ -106,7 +106,7 @@ def parse_sales_query(employee, query: SalesQuery) -> tuple[SalesFilter, tuple[s
         employee_ids=(seller.pk,) if seller else (),
         category_ids=(category.pk,) if category else (),
     )
-    return sales_filter, group_by, query.grouping
+    return orders_scope(employee, sales_filter), group_by, query.grouping
 
 
 def figures_out(figures) -> dict:

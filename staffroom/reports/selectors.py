@@ -1,4 +1,4 @@
-"""Sale facts and KPI figures, aggregated in the database. Every source of sales (visits now, orders later)
+"""Sale facts and KPI figures, aggregated in the database. Every source of sales (visits and orders)
 answers the same question — figures per group key — so reports and payroll read them in one place."""
 
 from __future__ import annotations
@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DateField,
@@ -23,13 +24,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 
+from staffroom.orders.choices import ActionKind, ItemKind, OrderStatus
+from staffroom.orders.models import Order, OrderAction, OrderItem
 from staffroom.payments.models import Payment, Refund
 from staffroom.payroll.choices import KpiMetric
 from staffroom.scheduling.calculations import local_to_utc
 from staffroom.scheduling.choices import AppointmentStatus
 from staffroom.scheduling.models import Appointment, AppointmentLine
+from staffroom.security.models import SecurityEvent
 
 from .calculations import SalesFigures, merge_rows, period_buckets, total_of
 
@@ -51,6 +55,9 @@ class SalesFilter:
     branch_ids: tuple[int, ...] = ()
     employee_ids: tuple[int, ...] = ()
     category_ids: tuple[int, ...] = ()
+    # Orders of these responsible managers only (None: every order). A manager who works orders without
+    # `orders.view_all` sees only their own orders' amounts, here as in the orders app (see `orders_scope`).
+    order_responsible_ids: tuple[int, ...] | None = None
 
 
 def local_range(business, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -182,11 +189,62 @@ def visit_sales_rows(
     return rows
 
 
+def order_items_sold(business, sales_filter: SalesFilter):
+    """Items of the orders sold in the filter: an order sells when it reaches "paid" (`sold_at`), on that local
+    date, to its responsible manager, at its pickup branch (a delivery order has no branch); a service item
+    carries its service's category, a product none."""
+    starts, ends = local_range(business, sales_filter.start, sales_filter.end)
+    queryset = OrderItem.objects.for_business(business).filter(order__sold_at__gte=starts, order__sold_at__lt=ends)
+    if sales_filter.branch_ids:
+        queryset = queryset.filter(order__pickup_branch_id__in=sales_filter.branch_ids)
+    if sales_filter.employee_ids:
+        queryset = queryset.filter(order__responsible_id__in=sales_filter.employee_ids)
+    if sales_filter.category_ids:
+        queryset = queryset.filter(service__category_id__in=sales_filter.category_ids)
+    if sales_filter.order_responsible_ids is not None:
+        queryset = queryset.filter(order__responsible_id__in=sales_filter.order_responsible_ids)
+    return queryset
+
+
+def _order_group_fields(business, group_by: Iterable[str], grouping: str, sales_filter: SalesFilter) -> dict:
+    fields = {}
+    for dimension in group_by:
+        if dimension == "period":
+            fields["group_period"] = period_bucket(
+                business, "order__sold_at", sales_filter.start, sales_filter.end, grouping
+            )
+        elif dimension == "branch":
+            fields["group_branch"] = F("order__pickup_branch_id")
+        elif dimension == "employee":
+            fields["group_employee"] = F("order__responsible_id")
+        elif dimension == "category":
+            fields["group_category"] = F("service__category_id")
+        else:
+            raise ValueError(f"unknown dimension {dimension!r}")
+    return fields
+
+
 def order_sales_rows(business, sales_filter: SalesFilter, group_by: tuple[str, ...], grouping: str = "day"):
-    """The orders source: gross, discounts, allowances, returns and orders per group key, with the responsible
-    manager as the employee and items' categories as categories. Orders live on another branch of the work;
-    until they are merged this source sells nothing."""
-    return []
+    """The orders source: gross, discounts, returns and orders per group key from the sold orders' items, with
+    the responsible manager as the employee. Returns belong to the item they return (its `returned_amount`),
+    whenever the goods came back, like a visit's refund. Orders have no allowances (no price cut after the
+    sale that is not a return), so that column stays zero."""
+    group_by = tuple(group_by)
+    sold = _grouped(
+        order_items_sold(business, sales_filter),
+        _order_group_fields(business, group_by, grouping, sales_filter),
+        gross=Coalesce(Sum("gross_amount"), Value(ZERO), output_field=MONEY),
+        discounts=Coalesce(Sum("discount_amount"), Value(ZERO), output_field=MONEY),
+        returns=Coalesce(Sum("returned_amount"), Value(ZERO), output_field=MONEY),
+        orders=Count("order_id", distinct=True),
+    )
+    return [
+        (
+            _key(row, group_by),
+            SalesFigures(gross=row["gross"], discounts=row["discounts"], returns=row["returns"], orders=row["orders"]),
+        )
+        for row in sold
+    ]
 
 
 # Every source of sale facts; an orders source joins here and every report, KPI and payroll figure follows.
@@ -204,8 +262,9 @@ def sales_rows(
 
 
 def services_revenue_by_employee_and_category(business, sales_filter: SalesFilter) -> dict[int, dict]:
-    """Own services revenue after discounts and returns, per specialist and category (the payroll base)."""
-    rows = sales_rows(business, sales_filter, ("employee", "category"))
+    """Own services revenue after discounts and returns, per specialist and category (the payroll base): the
+    visits they served. Orders (even of services) are sold by a manager, who is paid on product sales instead."""
+    rows = merge_rows(visit_sales_rows(business, sales_filter, ("employee", "category")))
     result: dict[int, dict] = defaultdict(dict)
     for (employee_id, category_id), figures in rows.items():
         result[employee_id][category_id] = figures.gross - figures.discounts - figures.returns
@@ -213,13 +272,51 @@ def services_revenue_by_employee_and_category(business, sales_filter: SalesFilte
 
 
 def product_sales_by_employee(business, sales_filter: SalesFilter) -> dict[int, Decimal]:
-    """Product sales per responsible manager: the orders source supplies them once it exists."""
-    return {}
+    """Product sales per responsible manager: the sold orders' product items after discounts, less returns
+    (returns lower the sale they return, so a return after a payroll approval is corrected next period)."""
+    rows = (
+        order_items_sold(business, sales_filter)
+        .filter(kind=ItemKind.PRODUCT, order__responsible__isnull=False)
+        .values("order__responsible_id")
+        .annotate(amount=Coalesce(Sum(F("total") - F("returned_amount")), Value(ZERO), output_field=MONEY))
+        .order_by()
+    )
+    return {row["order__responsible_id"]: row["amount"] for row in rows}
 
 
 def order_counts_by_employee(business, sales_filter: SalesFilter) -> dict[int, dict[str, int]]:
-    """Orders claimed and completed per manager: the orders source supplies them once it exists."""
-    return {}
+    """Orders claimed (each claim, to the manager who claimed, when it happened: the `order.claimed` security
+    event) and completed (orders that reached "completed" in the period, per responsible manager, from the
+    order's action log) per employee. A branch limit means the order's pickup branch."""
+    starts, ends = local_range(business, sales_filter.start, sales_filter.end)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    claims = SecurityEvent.objects.for_business(business).filter(
+        event_type="order.claimed", outcome="success", occurred_at__gte=starts, occurred_at__lt=ends
+    )
+    completions = OrderAction.objects.for_business(business).filter(
+        kind=ActionKind.STATUS,
+        after__status=OrderStatus.COMPLETED,
+        occurred_at__gte=starts,
+        occurred_at__lt=ends,
+        order__responsible__isnull=False,
+    )
+    if sales_filter.branch_ids:
+        in_branches = Order.objects.filter(
+            business=business,
+            pk=Cast(OuterRef("object_id"), BigIntegerField()),
+            pickup_branch_id__in=sales_filter.branch_ids,
+        )
+        # Every `order.claimed` event names an order, so its object id is always a number.
+        claims = claims.filter(object_type="orders.order").filter(Exists(in_branches))
+        completions = completions.filter(order__pickup_branch_id__in=sales_filter.branch_ids)
+    if sales_filter.employee_ids:
+        claims = claims.filter(actor_id__in=sales_filter.employee_ids)
+        completions = completions.filter(order__responsible_id__in=sales_filter.employee_ids)
+    for row in claims.exclude(actor__isnull=True).values("actor_id").annotate(count=Count("id")).order_by():
+        counts[row["actor_id"]]["claimed"] = row["count"]
+    for row in completions.values("order__responsible_id").annotate(count=Count("order_id", distinct=True)).order_by():
+        counts[row["order__responsible_id"]]["completed"] = row["count"]
+    return dict(counts)
 
 
 def kpi_figures(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int, ...] = ()) -> dict[int, dict]:
@@ -373,7 +470,7 @@ def sales_report(
     return SalesReport(sales_filter, group_by, grouping, currency, report_rows, total)
 
 
-# KPI columns of the KPI page, in order; the orders ones stay empty until the orders source exists.
+# KPI columns of the KPI page, in order.
 KPI_COLUMNS = (
     KpiMetric.APPOINTMENTS_CREATED,
     KpiMetric.ARRIVED_SHARE,
@@ -435,6 +532,16 @@ def kpi_table(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int, 
         ]
         rows.append(KpiRow(employee, {metric: values.get(metric, ZERO) for metric in KPI_COLUMNS}, progress))
     return rows
+
+
+def orders_scope(employee, sales_filter: SalesFilter) -> SalesFilter:
+    """The orders a sales report may count for this employee: a manager without `orders.view_all` only their own
+    (colleagues' order amounts stay hidden, the rule of the orders app's limited view); everyone else every order."""
+    from staffroom.orders.selectors import sales_report_scope_is_own
+
+    if sales_report_scope_is_own(employee):
+        return replace(sales_filter, order_responsible_ids=(employee.pk,))
+    return sales_filter
 
 
 def branch_scope(employee, requested: tuple[int, ...] = ()) -> tuple[int, ...]:

@@ -17,7 +17,7 @@ from staffroom.staff.permissions import require
 
 from .exports import table_csv, table_xlsx
 from .models import KpiTarget
-from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, sales_report
+from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
 
 EXPORT_FORMATS = ("csv", "xlsx")
 DIMENSION_LABELS = {
@@ -86,6 +86,7 @@ def sales_report_export(
     require(actor, Perm.REPORTS_VIEW_SALES)
     require(actor, Perm.REPORTS_EXPORT)
     sales_filter = replace(sales_filter, branch_ids=branch_scope(actor, sales_filter.branch_ids))
+    sales_filter = orders_scope(actor, sales_filter)
     report = sales_report(actor.business, sales_filter, group_by, grouping)
     header = [str(DIMENSION_LABELS[d]) for d in report.group_by] + [
         _("Gross sales"),

@@ -17,7 +17,7 @@ from .charts import bar_chart
 from .exports import file_response
 from .forms import KpiTargetForm, PeriodForm, SalesFilterForm
 from .models import KpiTarget
-from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, sales_report
+from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
 
 
 def _sales_filter(employee, values) -> tuple[SalesFilter, tuple[str, ...], str]:
@@ -28,6 +28,7 @@ def _sales_filter(employee, values) -> tuple[SalesFilter, tuple[str, ...], str]:
         employee_ids=(values["employee"].pk,) if values.get("employee") else (),
         category_ids=(values["category"].pk,) if values.get("category") else (),
     )
+    sales_filter = orders_scope(employee, sales_filter)
     return sales_filter, tuple(values.get("group_by") or ()), values.get("grouping") or "day"
 
 

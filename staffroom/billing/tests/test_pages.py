@@ -188,6 +188,27 @@ def test_the_calendar_and_payments_tell_the_advisor_who_used_paid_rights(subscri
     assert idle_names.isdisjoint({"Busy Booker", "Busy Cashier", "Busy Stylist"})
 
 
+def test_orders_tell_the_advisor_who_created_or_claimed_an_order(subscribed, business, owner):
+    from staffroom.billing.activity import activity_source_names
+    from staffroom.billing.selectors import savings_advice
+    from staffroom.orders.services import order_claim
+    from staffroom.orders.tests.factories import make_order
+
+    creator = make_employee(business, "manager", full_name="Order Creator")
+    claimer = make_employee(business, "manager", full_name="Order Claimer")
+    idle = make_employee(business, "manager", full_name="Idle Manager")
+    Employee.objects.for_business(business).update(created_at=noon_utc(datetime.date(2025, 1, 1)))
+    services.seats_recount(business=business)
+    queued = make_order(creator, responsible=None)
+    order_claim(actor=claimer, order=queued)
+
+    assert "orders" in activity_source_names()
+    advice = savings_advice(business)
+    idle_names = {item.employee.full_name for item in advice.advice}
+    assert advice.is_tracked and idle.full_name in idle_names
+    assert idle_names.isdisjoint({"Order Creator", "Order Claimer"})
+
+
 @pytest.fixture
 def operator_client(db, client):
     operator = get_user_model().objects.create_superuser(email="operator@example.test", password="x-Operator-1")

@@ -20,6 +20,10 @@ def test_demo_has_an_approved_month_for_every_role_and_is_idempotent(db):
         run=run, employee=context["employees"]["specialist"]
     )
     assert specialist_payslip.lines.filter(kind="services_percent", base__gt=0).exists()
+    # The orders demo feeds the managers' "% of product sales" (their product lines sold last month).
+    for key in ("manager", "manager2"):
+        manager_payslip = Payslip.objects.for_business(business).get(run=run, employee=context["employees"][key])
+        assert manager_payslip.lines.filter(kind="product_sales_percent", base__gt=0, amount__gt=0).exists()
     before = database_fingerprint()
     load_demo()
     assert database_fingerprint() == before

@@ -102,3 +102,37 @@ def refund(payment, amount, *, by, at=None) -> Refund:
         processed_by=by,
         processed_at=at or timezone.now(),
     )
+
+
+def sell_order(owner, *, responsible, items, at: dt.datetime, complete: bool = False, branch=None):
+    """An order of `responsible` walked through the real services: created, paid and "paid" at `at` (its sale
+    moment), optionally completed an hour later. `items`: ItemInput lines."""
+    import time_machine
+
+    from staffroom.orders import services as orders
+
+    with time_machine.travel(at, tick=False):
+        order = orders.order_create(
+            actor=owner, client=make_client(owner.business), items=items, responsible=responsible, pickup_branch=branch
+        )
+        order = orders.order_status_change(actor=owner, order=order, status="in_progress")
+        orders.order_payment_take(actor=owner, order=order, amount=order.total, method="cash")
+        order.refresh_from_db()
+        order = orders.order_status_change(actor=owner, order=order, status="paid")
+    if complete:
+        with time_machine.travel(at + dt.timedelta(hours=1), tick=False):
+            order = orders.order_status_change(actor=owner, order=order, status="completed")
+    return order
+
+
+def return_goods(owner, order, *, item, quantity: int, at: dt.datetime):
+    """Goods of an order come back at `at` (the money goes back through the order's payment)."""
+    import time_machine
+
+    from staffroom.orders import services as orders
+
+    with time_machine.travel(at, tick=False):
+        order.refresh_from_db()
+        return orders.order_return_register(
+            actor=owner, order=order, lines=[orders.ReturnInput(item=item, quantity=quantity)], reason="Faulty"
+        )
