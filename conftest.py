@@ -156,3 +156,17 @@ def browser_sign_in(page, employee, password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture(autouse=True)
+def _request_history_buffer_per_test():
+    """Request records one test's requests queued must never be written into the next test's database."""
+    from staffroom.security import history
+
+    def empty():
+        with history._lock:
+            history._buffer.clear()
+
+    empty()
+    yield
+    empty()

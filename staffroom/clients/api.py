@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from staffroom.core.money import round_money
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import api_permission, has_permission
 
@@ -134,6 +135,7 @@ def _load(request, client_id: int, include_deleted: bool = False) -> Client:
 
 @router.get("/clients/export.csv", response={200: None})
 @api_permission(Perm.CLIENTS_EXPORT)
+@api_reauthentication_required
 def client_export(request, q: str = "", tag: str = ""):
     clients = selectors.client_search(request.business, q, tag=tag)
     text = services.clients_export_csv(actor=request.employee, clients=clients, filters={"q": q, "tag": tag})

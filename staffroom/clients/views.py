@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, permission_required
 
@@ -155,6 +156,7 @@ def client_merge(request, client_id):
 
 
 @permission_required(Perm.CLIENTS_EXPORT)
+@reauthentication_required
 def client_export(request):
     query = request.GET.get("q", "")
     tag = request.GET.get("tag", "")

@@ -97,6 +97,7 @@ class TokenAuth(HttpBearer):
             return None
         request.employee = employee
         request.business = employee.business
+        request.authenticated_by_token = True  # a credential of its own: no session re-authentication asked
         return employee
 
 

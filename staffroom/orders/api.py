@@ -11,6 +11,7 @@ from staffroom.clients.models import Client
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee
 from staffroom.staff.permissions import EMPLOYEE, api_permission
@@ -100,6 +101,7 @@ def order_list(request, filters: Query[OrderListQuery]):
 
 @router.get("/orders/export.csv", response={200: None})
 @api_permission(Perm.ORDERS_EXPORT)
+@api_reauthentication_required
 def order_export(request, filters: Query[OrderListQuery]):
     """CSV of the listed orders as I may see them (a colleague's rows end after the limited columns)."""
     require_orders_access(request.employee)
@@ -376,6 +378,7 @@ def sales_by_manager(request, filters: Query[SalesQuery]):
 
 @router.get("/reports/sales-by-manager.csv", response={200: None}, tags=["reports"])
 @api_permission(Perm.REPORTS_EXPORT)
+@api_reauthentication_required
 def sales_by_manager_csv(request, filters: Query[SalesQuery]):
     report = _sales_report(request, filters)
     content = services.sales_by_manager_export_csv(

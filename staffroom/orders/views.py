@@ -17,6 +17,7 @@ from staffroom.catalog.models import Service
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
 
@@ -83,6 +84,7 @@ def order_list(request):
 
 
 @permission_required(Perm.ORDERS_EXPORT)
+@reauthentication_required
 def order_export(request):
     try:
         require_orders_access(request.employee)
@@ -408,6 +410,7 @@ def sales_by_manager(request):
     if request.GET.get("format") == "csv":
         if not has_permission(request.employee, Perm.REPORTS_EXPORT):
             return render(request, "403.html", status=403)
+        require_recent_authentication(request)
         content = services.sales_by_manager_export_csv(
             actor=request.employee,
             report=report,

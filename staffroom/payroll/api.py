@@ -8,6 +8,7 @@ from staffroom.core.api import IsoDate
 from staffroom.core.errors import NotFound
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
 from staffroom.reports.exports import file_response
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, api_permission
@@ -267,6 +268,7 @@ def run_delete(request, run_id: int):
 
 @router.get("/payroll/runs/{run_id}/export", response={200: None})
 @api_permission(Perm.PAYROLL_VIEW_ALL)
+@api_reauthentication_required
 def run_export(request, run_id: int, format: str = "csv"):
     run = _load_run(request, run_id)
     content = services.payroll_run_export(actor=request.employee, run=run, fmt=format)

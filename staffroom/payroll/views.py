@@ -12,6 +12,7 @@ from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.reports.exports import file_response
+from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
 
@@ -92,6 +93,7 @@ def run_delete(request, run_id):
 
 
 @permission_required(Perm.PAYROLL_VIEW_ALL)
+@reauthentication_required
 def run_export(request, run_id, fmt):
     run = _run(request, run_id)
     try:

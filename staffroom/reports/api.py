@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import choice_for_business
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Role
 from staffroom.staff.permissions import api_permission
@@ -148,6 +149,7 @@ def sales(request, query: Query[SalesQuery]):
 
 @router.get("/reports/sales/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
+@api_reauthentication_required
 def sales_export(request, query: Query[SalesQuery], format: str = "csv"):
     sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
     content = services.sales_report_export(
@@ -191,6 +193,7 @@ def kpi(request, start: IsoDate, end: IsoDate, branch_id: int | None = None):
 
 @router.get("/reports/kpi/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
+@api_reauthentication_required
 def kpi_export(request, start: IsoDate, end: IsoDate, branch_id: int | None = None, format: str = "csv"):
     branch_ids = parse_period(request.employee, start, end, branch_id)
     content = services.kpi_export(actor=request.employee, start=start, end=end, branch_ids=branch_ids, fmt=format)

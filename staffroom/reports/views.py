@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.payroll.choices import KpiMetric
+from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import permission_required
 
@@ -54,6 +55,7 @@ def sales(request):
 
 
 @permission_required(Perm.REPORTS_EXPORT)
+@reauthentication_required
 def sales_export(request, fmt: str):
     form = SalesFilterForm(request.GET, business=request.business)
     sales_filter, group_by, grouping = _sales_filter(request.employee, form.values())
@@ -92,6 +94,7 @@ def kpi(request):
 
 
 @permission_required(Perm.REPORTS_EXPORT)
+@reauthentication_required
 def kpi_export(request, fmt: str):
     form = PeriodForm(request.GET, business=request.business)
     values = form.values()

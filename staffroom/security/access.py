@@ -26,6 +26,12 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def is_known_device(request, person) -> bool:
+    """This browser carries the device cookie of an earlier full sign-in of this person."""
+    device_key = request.COOKIES.get(DEVICE_COOKIE, "")
+    return bool(device_key) and KnownDevice.objects.filter(person=person, device_key_hash=_digest(device_key)).exists()
+
+
 def session_key_digest(session_key: str) -> str:
     return _digest(f"session:{session_key}")
 

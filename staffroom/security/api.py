@@ -14,6 +14,7 @@ from staffroom.core.api import IsoDate
 from staffroom.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from staffroom.core.shortcuts import choices_for_business, get_for_business_or_404
 from staffroom.identity.services import api_token_create
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, api_permission
@@ -246,6 +247,7 @@ def event_list(
 
 @router.get("/security/events/export", response={200: None})
 @api_permission(Perm.SECURITY_EXPORT_LOG)
+@api_reauthentication_required
 def event_export(
     request,
     event_type: str = "",
@@ -291,6 +293,7 @@ def session_end(request, session_id: int):
 
 @router.post("/security/employees/{employee_id}/sessions/end", response={200: StateOut})
 @api_permission(Perm.SECURITY_MANAGE_SESSIONS)
+@api_reauthentication_required
 def employee_sessions_end(request, employee_id: int):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
     count = access.sessions_end_for_employee(actor=request.employee, employee=employee)
@@ -299,6 +302,7 @@ def employee_sessions_end(request, employee_id: int):
 
 @router.post("/security/employees/{employee_id}/unlock", response={204: None})
 @api_permission(Perm.EMPLOYEES_BLOCK)
+@api_reauthentication_required
 def employee_unlock(request, employee_id: int):
     employee = get_for_business_or_404(Employee, request.business, pk=employee_id)
     authentication.sign_in_unlock(actor=request.employee, employee=employee)
@@ -391,6 +395,7 @@ def policy_detail(request):
 
 @router.put("/security/policy", response=PolicyOut)
 @api_permission(Perm.SECURITY_MANAGE_POLICY)
+@api_reauthentication_required
 def policy_update(request, payload: PolicyIn):
     roles = choices_for_business(Role, request.business, payload.role_ids, "role_ids")
     return {"role_ids": sorted(authentication.two_factor_policy_set(actor=request.employee, roles=roles))}

@@ -367,6 +367,22 @@ def approval_request(*, person, attempt_id: str) -> SignInApproval:
     return approval
 
 
+def approval_offer_automatically(*, person, attempt_id: str, known_device: bool) -> SignInApproval | None:
+    """Issue 3: a sign-in from a device not seen before asks the person's signed-in devices at once.
+
+    Once per sign-in attempt, only when another signed-in session or API client exists, and within the same rate
+    limit as the button (which stays for re-sending); None when nothing was sent.
+    """
+    if known_device or not _approvers_exist(person):
+        return None
+    if SignInApproval.objects.filter(person=person, attempt_id=attempt_id).exists():
+        return None
+    try:
+        return approval_request(person=person, attempt_id=attempt_id)
+    except Conflict:
+        return None  # rate limit reached: the person can still use a code
+
+
 def approvals_pending_for(person):
     return SignInApproval.objects.filter(
         person=person, status=ApprovalStatus.PENDING, expires_at__gt=timezone.now()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.decorators import login_stage_required
 from allauth.mfa.models import Authenticator
 from django import forms
@@ -27,6 +26,7 @@ from staffroom.tenancy.models import Branch
 from . import access, authentication, history, recovery, selectors, services
 from .authentication import SecondFactorStage
 from .models import SecurityEvent
+from .reauthentication import reauthentication_required
 
 # --- the second-factor step of sign-in -------------------------------------------------------------------------
 
@@ -63,6 +63,12 @@ def sign_in_verify(request):
     person = stage.login.user
     error = None
     notice = None
+    if request.method == "GET":  # at most once per sign-in attempt, however often the page is loaded
+        approval = authentication.approval_offer_automatically(
+            person=person, attempt_id=stage.attempt_id, known_device=access.is_known_device(request, person)
+        )
+        if approval is not None:
+            request.session["staffroom_approval_number"] = approval.correct_number
     if request.method == "POST":
         action = request.POST.get("action", "code")
         try:

@@ -6,6 +6,7 @@ from ninja import Router, Status
 
 from staffroom.core.errors import ValidationFailed
 from staffroom.core.shortcuts import choice_for_business, choices_for_business, get_for_business_or_404
+from staffroom.security.reauthentication import api_reauthentication_required, api_require_recent_authentication
 from staffroom.tenancy.models import Branch
 
 from . import seat_hooks, selectors, services
@@ -118,6 +119,8 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_ru
             provides_services=data.get("provides_services"),
         )
     fields = {name: data[name] for name in services.EDITABLE_EMPLOYEE_FIELDS if data.get(name) is not None}
+    if data.get("role_id") not in (None, employee.role_id) or data.get("role_branch_ids") is not None:
+        api_require_recent_authentication(request)  # SECURITY.md 10: a role change needs a recent sign-in
     services.employee_update(
         actor=request.employee,
         employee=employee,
@@ -141,6 +144,7 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_ru
 
 @router.post("/employees/{employee_id}/block", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
+@api_reauthentication_required
 def employee_block(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
     employee = _load_employee(request, employee_id)
     if dry_run:
@@ -151,6 +155,7 @@ def employee_block(request, employee_id: int, dry_run: bool = False, expected_se
 
 @router.post("/employees/{employee_id}/unblock", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
+@api_reauthentication_required
 def employee_unblock(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
     employee = _load_employee(request, employee_id)
     if dry_run:
@@ -189,6 +194,7 @@ def role_detail(request, role_id: int):
 
 @router.post("/roles", response={201: RoleOut})
 @api_permission(Perm.ROLES_MANAGE)
+@api_reauthentication_required
 def role_create(request, payload: RoleIn):
     role = services.role_create(
         actor=request.employee,
@@ -201,6 +207,7 @@ def role_create(request, payload: RoleIn):
 
 @router.patch("/roles/{role_id}", response={200: RoleOut | SeatPreviewOut})
 @api_permission(Perm.ROLES_MANAGE)
+@api_reauthentication_required
 def role_update(request, role_id: int, payload: RoleUpdateIn, dry_run: bool = False):
     role = get_for_business_or_404(Role, request.business, pk=role_id)
     if dry_run:
@@ -211,6 +218,7 @@ def role_update(request, role_id: int, payload: RoleUpdateIn, dry_run: bool = Fa
 
 @router.delete("/roles/{role_id}", response={204: None})
 @api_permission(Perm.ROLES_MANAGE)
+@api_reauthentication_required
 def role_delete(request, role_id: int):
     services.role_delete(actor=request.employee, role=get_for_business_or_404(Role, request.business, pk=role_id))
     return Status(204, None)

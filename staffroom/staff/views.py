@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 
 from . import selectors, services
 from .catalogue import Perm, grouped_catalogue
@@ -79,6 +80,10 @@ def employee_edit(request, employee_id):
         role_branches = data.pop("role_branches")
         if employee.pk == request.employee.pk and set(role_branches) == set(initial["role_branches"]):
             role_branches = None  # unchanged: editing one's own profile is not a role change
+        if data["role"] != employee.role or (
+            role_branches is not None and set(role_branches) != set(initial["role_branches"])
+        ):
+            require_recent_authentication(request)  # SECURITY.md 10: a role change needs a recent sign-in
         try:
             services.employee_update(
                 actor=request.employee,
@@ -109,12 +114,14 @@ def _status_change(request, employee_id, service, done_message):
 
 
 @permission_required(Perm.EMPLOYEES_BLOCK)
+@reauthentication_required
 @require_POST
 def employee_block(request, employee_id):
     return _status_change(request, employee_id, services.employee_block, _("%(name)s is blocked."))
 
 
 @permission_required(Perm.EMPLOYEES_BLOCK)
+@reauthentication_required
 @require_POST
 def employee_unblock(request, employee_id):
     return _status_change(request, employee_id, services.employee_unblock, _("%(name)s is unblocked."))
@@ -127,6 +134,7 @@ def role_list(request):
 
 
 @permission_required(Perm.ROLES_MANAGE)
+@reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def role_edit(request, role_id=None):
     role = get_for_business_or_404(Role, request.business, pk=role_id) if role_id else None
@@ -159,6 +167,7 @@ def role_edit(request, role_id=None):
 
 
 @permission_required(Perm.ROLES_MANAGE)
+@reauthentication_required
 @require_POST
 def role_delete(request, role_id):
     role = get_for_business_or_404(Role, request.business, pk=role_id)

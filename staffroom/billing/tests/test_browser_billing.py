@@ -7,7 +7,7 @@ import pytest
 from conftest import browser_sign_in
 from staffroom.billing import calculations, services
 from staffroom.billing.models import Subscription
-from staffroom.staff.tests.factories import make_employee
+from staffroom.staff.tests.factories import PASSWORD, make_employee
 
 from .factories import make_active_subscription, make_plan
 
@@ -71,7 +71,11 @@ def test_owner_ticks_take_payments_on_a_role_and_sees_the_preview(browser_page, 
     expected = expected_paid_until(subscription, subscription.billable_count + 1)
 
     browser_sign_in(page, owner)
-    page.goto(f"/roles/{role.pk}/")
+    # Changing a role's rights asks for the password again (SECURITY.md 10); confirm it before opening the editor.
+    page.goto(f"/accounts/reauthenticate/?next=/roles/{role.pk}/")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/roles/{role.pk}/")
     page.locator("[data-testid=seat-preview]").wait_for()
     page.check("input[name=permissions][value='payments.process']")
     page.wait_for_function(

@@ -10,6 +10,7 @@ from staffroom.billing import services
 from staffroom.billing.activity import register_activity_source, unregister_activity_source
 from staffroom.billing.models import Invoice, RealizedSaving, Subscription
 from staffroom.core.testing import database_fingerprint
+from staffroom.security.tests.helpers import reauthenticated
 from staffroom.staff.models import Employee
 from staffroom.staff.tests.factories import make_employee, role_of
 
@@ -80,7 +81,7 @@ def test_role_form_preview_fragment(subscribed, client_for, owner, business):
 
 
 def test_saving_a_stale_preview_from_the_form_is_refused(subscribed, client_for, owner, accountant, specialist):
-    client = client_for(owner)
+    client = reauthenticated(client_for(owner))
     version = subscribed.ledger_version
     services_block = client.post(f"/employees/{specialist.pk}/block/")
     assert services_block.status_code == 302
@@ -277,7 +278,7 @@ def test_operator_starts_a_subscription_and_sets_the_next_term(operator_client, 
 def test_block_button_offers_the_price_effect_and_refuses_a_stale_one(
     subscribed, client_for, owner, specialist, administrator
 ):
-    client = client_for(owner)
+    client = reauthenticated(client_for(owner))
     listing = client.get("/employees/").content.decode()
     assert f"?employee={specialist.pk}&amp;role={specialist.role_id}&amp;status=blocked" in listing
     fragment = client.get(

@@ -8,6 +8,7 @@ from staffroom.clients.models import Client
 from staffroom.clients.selectors import client_search
 from staffroom.core.errors import PermissionDenied, ValidationFailed
 from staffroom.security.models import SecurityEvent
+from staffroom.security.tests.helpers import reauthenticated
 
 
 @pytest.mark.parametrize(
@@ -108,8 +109,8 @@ def test_export_page_masks_like_the_api_and_is_logged(business, administrator, s
         business=business, name="Exporter", permissions=["clients.view", "clients.export"]
     )
     specialist.save()
-    response = client_for(specialist).get("/clients/export.csv")
+    response = reauthenticated(client_for(specialist)).get("/clients/export.csv")
     text = response.content.decode()
     assert response.status_code == 200 and "+7916•••••67" in text and "+79161234567" not in text
     assert events(business, "client.exported") == 1
-    assert client_for(administrator).get("/clients/export.csv").status_code == 403
+    assert reauthenticated(client_for(administrator)).get("/clients/export.csv").status_code == 403

@@ -14,6 +14,7 @@ import pytest
 from staffroom.core.testing import database_fingerprint
 from staffroom.orders import services
 from staffroom.orders.selectors import LIMITED_FIELDS
+from staffroom.security.tests.helpers import reauthenticated
 from staffroom.staff.catalogue import Perm
 
 HIDDEN_VALUES = ("Hidden Harriet", "9169876543", "harriet@example.test", "9 Hidden Road", "2333.31", "777.77")
@@ -149,7 +150,7 @@ def test_csv_export_in_api_and_page(setup, api_for, client_for, persona, order_n
     employee, order = setup(persona, order_name)
     for response in (
         api_for(employee).get("/api/v1/orders/export.csv"),
-        client_for(employee).get("/orders/export.csv"),
+        reauthenticated(client_for(employee)).get("/orders/export.csv"),
     ):
         if expected == 403:
             assert response.status_code == 403

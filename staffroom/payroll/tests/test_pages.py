@@ -9,6 +9,7 @@ from staffroom.core.testing import database_fingerprint
 from staffroom.payroll import services
 from staffroom.payroll.models import PayrollRun, PayScheme
 from staffroom.security.models import SecurityEvent
+from staffroom.security.tests.helpers import reauthenticated
 from staffroom.staff.tests.factories import role_of
 
 
@@ -47,7 +48,7 @@ def test_the_payslip_line_shows_the_visits_behind_it(business, month, client_for
 
 
 def test_running_approving_and_exporting_from_the_pages(business, month, client_for, accountant):
-    owner = client_for(business.owner)
+    owner = reauthenticated(client_for(business.owner))
     response = owner.post(reverse("payroll:runs"), {"period_start": "2026-04-01", "period_end": "2026-04-30"})
     april = PayrollRun.objects.for_business(business).get(period_start=dt.date(2026, 4, 1))
     assert response.status_code == 302 and response.url == reverse("payroll:run_detail", args=[april.pk])

@@ -7,6 +7,7 @@ import pytest
 from staffroom.core.errors import Conflict, PermissionDenied
 from staffroom.identity.models import ApiToken
 from staffroom.security.models import SecurityEvent
+from staffroom.security.tests.helpers import reauthenticated
 from staffroom.staff.models import EmployeeStatus
 from staffroom.staff.services import employee_block, employee_unblock
 from staffroom.staff.tests.factories import PASSWORD
@@ -78,7 +79,7 @@ def test_block_through_the_api_refuses_self_and_changes_nothing(owner, api_for):
 
 
 def test_block_button_on_the_page(owner, specialist, client_for):
-    client = client_for(owner)
+    client = reauthenticated(client_for(owner))
     response = client.post(f"/employees/{specialist.pk}/block/")
     assert response.status_code == 302
     specialist.refresh_from_db()

@@ -3,6 +3,7 @@
 import pytest
 
 from staffroom.core.testing import database_fingerprint
+from staffroom.security.tests.helpers import reauthenticated
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.tests.factories import make_employee
 
@@ -48,7 +49,7 @@ def test_page_access_matrix(path, lacking, page_targets, owner, outsider, reques
     ],
 )
 def test_writes_to_another_business_answer_404_and_change_nothing(path, data, page_targets, outsider, client_for):
-    client = client_for(outsider)
+    client = reauthenticated(client_for(outsider))
     before = database_fingerprint()
     filled = {key: value.format(**page_targets) for key, value in data.items()}
     assert client.post(path.format(**page_targets), filled).status_code == 404
