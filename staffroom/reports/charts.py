@@ -22,6 +22,7 @@ def bar_chart(points: Sequence[tuple[str, Decimal]], *, title: str) -> SafeStrin
     bottom = min([*values, Decimal(0)])
     span = (top - bottom) or Decimal(1)
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    # Only screen geometry becomes float here (pixel positions of bars); the amounts shown stay Decimal.
     zero_y = MARGIN_TOP + float(top / span) * plot_height
     count = max(len(points), 1)
     slot = (WIDTH - MARGIN_LEFT * 2) / count
