@@ -4,11 +4,17 @@ import os
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from staffroom.identity.services import api_token_create
 from staffroom.staff.tests.factories import PASSWORD, make_business, make_employee
 from staffroom.tenancy.middleware import SESSION_BUSINESS_KEY
 from staffroom.tenancy.models import Branch
+
+# A per-example deadline is a timing assertion: on a loaded 2-core machine it fails correct code. Properties are
+# checked for what they compute; speed is measured in bench/.
+hypothesis_settings.register_profile("staffroom", deadline=None)
+hypothesis_settings.load_profile("staffroom")
 
 
 def pytest_collection_modifyitems(config, items):

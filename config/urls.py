@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", permission_required(PUBLIC)(set_language), name="set_language"),
     path("jsi18n/", permission_required(PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("", include("staffroom.runtime.urls")),
     path("", include("staffroom.tenancy.urls")),
     path("", include("staffroom.identity.urls")),
     path("", include("staffroom.staff.urls")),

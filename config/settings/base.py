@@ -3,6 +3,7 @@
 import secrets
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .environment import BASE_DIR, env, env_bool, env_int, env_list
@@ -32,12 +33,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_prometheus",
+    "django_celery_beat",
     "django_htmx",
     "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "staffroom.core",
+    "staffroom.runtime",
     "staffroom.tenancy",
     "staffroom.identity",
     "staffroom.staff",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "staffroom.tenancy.middleware.CurrentBusinessMiddleware",
     "staffroom.security.middleware.SecurityMiddleware",
     "staffroom.billing.middleware.ReadOnlyBusinessMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -191,10 +197,34 @@ SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)
 SUPPORT_ATTACHMENT_EXTENSIONS = env_list("SUPPORT_ATTACHMENT_EXTENSIONS", "png,jpg,jpeg,gif,pdf,txt,log,csv")
 SUPPORT_BREACHING_SOON_HOURS = env_int("SUPPORT_BREACHING_SOON_HOURS", 2)
 
+# Logs: every line carries request_id, business_id and employee_id; secrets are masked. LOG_FORMAT=json in
+# production (one JSON object a line, for a log shipper), text elsewhere.
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "staffroom.runtime.logging.RequestContextFilter"},
+        "redact_secrets": {"()": "staffroom.runtime.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s business=%(business_id)s "
+            "employee=%(employee_id)s] %(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(business_id)s %(employee_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("text", "json") else "text",
+            "filters": ["request_context", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
@@ -213,3 +243,33 @@ SIGN_IN_EMAIL_CODE_SECONDS = 600
 SIGN_IN_APPROVAL_SECONDS = 600
 REQUEST_HISTORY_RETENTION_DAYS = env_int("REQUEST_HISTORY_RETENTION_DAYS", 90)
 REQUEST_HISTORY_BATCH_SIZE = env_int("REQUEST_HISTORY_BATCH_SIZE", 50)
+
+# Background work (docs/decisions/0010-runtime-celery-beat-health-metrics.md). With no broker the tasks run in-process
+# after commit (`make run`); production sets CELERY_BROKER_URL (Redis).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule is the app's (installed into django-celery-beat's tables when beat starts; operators may pause a job
+# in the console). Times are UTC; the billing run fires hourly and bills each time zone at its local morning.
+CELERY_BEAT_SCHEDULE = {
+    "billing-run-local-morning": {"task": "billing.run_local_morning", "schedule": crontab(minute=5)},
+    "support-sla-sweep": {"task": "support.sla_sweep", "schedule": crontab(minute="*/5")},
+    "orders-task-reminders": {"task": "orders.task_reminders", "schedule": crontab(minute="*")},
+    "security-purge-requests": {"task": "security.purge_requests", "schedule": crontab(hour=2, minute=30)},
+    "runtime-purge-outbox": {"task": "runtime.purge_outbox", "schedule": crontab(hour=2, minute=45)},
+}
+# The local hour at which each business's billing run happens.
+BILLING_RUN_LOCAL_HOUR = env_int("BILLING_RUN_LOCAL_HOUR", 6)
+OUTBOUND_EMAIL_RETENTION_DAYS = env_int("OUTBOUND_EMAIL_RETENTION_DAYS", 30)
+# /metrics answers a scraper presenting this bearer token (or platform staff signed in); empty: staff only.
+METRICS_TOKEN = env("METRICS_TOKEN")
+PROMETHEUS_EXPORT_MIGRATIONS = False

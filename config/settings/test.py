@@ -14,3 +14,5 @@ STORAGES = {
 MFA_ENCRYPTION_KEY = "test-only-mfa-key"
 REQUEST_HISTORY_BATCH_SIZE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live test server speaks plain http
+CELERY_BROKER_URL = ""  # tasks run in-process after commit; the worker tests point Celery at Redis themselves
+CELERY_TASK_ALWAYS_EAGER = True

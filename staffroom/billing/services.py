@@ -629,17 +629,15 @@ def _run_batch(batch, run_date, report, plans) -> None:
             )
 
 
-def billing_run(*, run_date: datetime.date) -> RunReport:
-    """Everything due on a date, for every business; safe to repeat and to run in several workers at once."""
+def billing_run(*, run_date: datetime.date, time_zone: str | None = None) -> RunReport:
+    """Everything due on a date, for every business (or those in one time zone, on their local date); safe to
+    repeat and to run in several workers at once."""
     report = RunReport()
     notice_horizon = run_date + datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
-    due = (
-        Subscription.objects.unscoped()
-        .filter(paid_until__lte=notice_horizon)
-        .exclude(status=SubscriptionStatus.READ_ONLY)
-        .values_list("pk", "business_id")
-        .order_by("pk")
-    )
+    due = Subscription.objects.unscoped().filter(paid_until__lte=notice_horizon)
+    if time_zone is not None:
+        due = due.filter(business__time_zone=time_zone)
+    due = due.exclude(status=SubscriptionStatus.READ_ONLY).values_list("pk", "business_id").order_by("pk")
     plans: dict[str, Plan] = {}  # the newest version of each plan code, looked up once per run
     batch: list[tuple[int, int]] = []
     for row in due.iterator(chunk_size=2000):

@@ -16,18 +16,26 @@ class RequestMeta:
 
 _EMPTY = RequestMeta()
 _current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar("staffroom_request", default=None)
+# The request itself, for log records (request id, business, employee); None outside a request.
+_current_request: contextvars.ContextVar = contextvars.ContextVar("staffroom_current_request", default=None)
 
 
 def current_request_meta() -> RequestMeta:
     return _current.get() or _EMPTY
 
 
+def current_request():
+    return _current_request.get()
+
+
 @contextmanager
-def request_meta(meta: RequestMeta):
+def request_meta(meta: RequestMeta, request=None):
     token = _current.set(meta)
+    request_token = _current_request.set(request)
     try:
         yield meta
     finally:
+        _current_request.reset(request_token)
         _current.reset(token)
 
 

@@ -4,10 +4,10 @@ order is described by its summary only (number, date, status, responsible, item 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from staffroom.runtime.tasks import email_after_commit
 from staffroom.staff.models import Employee
 
 from .models import Order, OrderTask
@@ -40,7 +40,7 @@ def _send(recipient, subject: str, lines: list[str]) -> None:
     if not address:
         return
     with translation.override(recipient.business.locale or settings.LANGUAGE_CODE):
-        send_mail(subject, "\n".join(lines), None, [address])
+        email_after_commit(subject=subject, body="\n".join(lines), recipients=[address])
 
 
 def order_assigned(*, order_pk: int, recipient_pk: int) -> None:

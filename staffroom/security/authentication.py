@@ -14,13 +14,13 @@ from allauth.core.internal.httpkit import headed_redirect_response
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.core.context import current_request_meta
 from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from staffroom.runtime.tasks import email_after_commit
 
 from .calculations import failure_backoff_seconds, is_hard_locked, totp_matching_step
 from .models import ApprovalStatus, EmailSignInCode, SignInApproval, SignInGuard, TwoFactorRequirement
@@ -78,9 +78,7 @@ def record_for_person(*, person, event_type: str, outcome: str = "success", afte
 def _notify(person, subject: str, body: str) -> None:
     if not person.email:
         return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email], fail_silently=True)
-    )
+    email_after_commit(subject=subject, body=body, recipients=[person.email])
 
 
 # --- the per-account failure budget --------------------------------------------------------------------------

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.runtime.tasks import email_after_commit
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
@@ -101,11 +101,8 @@ def _supervisor_emails() -> list[str]:
 
 
 def _mail_on_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
-    recipients = [address for address in recipients if address]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
-        )
+    # Through the outbox: written with the change, sent after commit, retried.
+    email_after_commit(subject=subject, body=body, recipients=recipients)
 
 
 def _save_attachments(ticket: Ticket, message: TicketMessage | None, uploads: Iterable) -> list[TicketAttachment]:
@@ -740,17 +737,14 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
             lines.append(line)
             if assignee_email:
                 per_assignee.setdefault(assignee_email, []).append(line)
-        messages = [
-            (
-                _("SLA breached on %(count)d of your tickets") % {"count": len(own)},
-                "\n".join(own),
-                sender,
-                [email],
+        for email, own in per_assignee.items():
+            email_after_commit(
+                subject=_("SLA breached on %(count)d of your tickets") % {"count": len(own)},
+                body="\n".join(own),
+                recipients=[email],
+                from_email=sender,
             )
-            for email, own in per_assignee.items()
-        ]
         if supervisors:
             summary = _("%(count)d tickets breached their SLA") % {"count": len(breached)}
-            messages.append((summary, "\n".join(lines), sender, supervisors))
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+            email_after_commit(subject=summary, body="\n".join(lines), recipients=supervisors, from_email=sender)
     return marked
