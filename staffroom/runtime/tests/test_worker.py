@@ -1,0 +1,180 @@
+"""A real Celery worker on a real Redis broker runs every periodic task and the e-mail task, with their effects.
+
+The test starts its own redis-server on a free port (so it never touches another program's data); where the
+binary is missing it uses REDIS_TEST_URL. The worker runs in a thread of this process, so it shares the test
+database (committed data: `transactional_db`) and the in-memory mailbox.
+"""
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import time
+import zoneinfo
+from unittest import mock
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from config.celery import app
+from staffroom.runtime.models import OutboundEmail, PeriodicJob
+from staffroom.runtime.tasks import email_after_commit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+RESULT_TIMEOUT = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+        redis.Redis.from_url(url).ping()  # fails the test clearly when there is no Redis at all
+        yield url
+        return
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - a fixed local binary with our own arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _attempt in range(100):
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)  # waiting for the server to listen, not a timing assertion
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def worker(redis_url):
+    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with (
+            override_settings(CELERY_BROKER_URL=redis_url),
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as running,
+        ):
+            yield running
+    finally:
+        app.conf.update(**previous)
+
+
+def _run(task_name: str, **kwargs):
+    return app.send_task(task_name, kwargs=kwargs).get(timeout=RESULT_TIMEOUT)
+
+
+def test_every_periodic_task_runs_on_the_worker_with_its_effect(worker, owner, manager):
+    from staffroom.billing.models import Invoice
+    from staffroom.billing.tests.factories import make_active_subscription, make_plan
+    from staffroom.orders.services import order_task_create
+    from staffroom.orders.tests.factories import make_client, make_order
+    from staffroom.security.models import RequestRecord
+    from staffroom.staff.tests.factories import make_business
+    from staffroom.support.models import SupportPlan, Ticket, TicketStatus, TicketType
+
+    now = timezone.now()
+    # Request history: one record past retention, one recent.
+    for occurred_at in (now - dt.timedelta(days=400), now - dt.timedelta(days=1)):
+        RequestRecord.objects.create(
+            business=owner.business,
+            employee=owner,
+            occurred_at=occurred_at,
+            method="GET",
+            path="/",
+            status=200,
+            duration_ms=5,
+        )
+    # A support ticket whose SLA ran out an hour ago.
+    Ticket.objects.create(
+        business=owner.business,
+        number=1,
+        filed_by=owner,
+        ticket_type=TicketType.BUG,
+        subject="Broken",
+        description="-",
+        status=TicketStatus.NEW,
+        plan=SupportPlan.PAID,
+        sla_target="resolution",
+        sla_clock_started_at=now - dt.timedelta(hours=9),
+        sla_due_at=now - dt.timedelta(hours=1),
+    )
+    # An order task that became due.
+    order = make_order(manager, client=make_client(owner.business, full_name="Carla Client"))
+    order_task_create(
+        actor=manager, order=order, title="Call back", assignee=manager, due_at=now - dt.timedelta(minutes=1)
+    )
+    # A business in Vladivostok whose term ends within the renewal notice: its run happens at its local morning.
+    east = make_business(name="East Salon", time_zone="Asia/Vladivostok")
+    east_zone = zoneinfo.ZoneInfo("Asia/Vladivostok")
+    local_today = now.astimezone(east_zone).date()
+    make_active_subscription(east, make_plan(), start=local_today - dt.timedelta(days=27), months=1)
+    invoices_before = Invoice.objects.for_business(east).count()
+    # An outbox message sent long ago.
+    old = OutboundEmail.objects.create(subject="old", body="b", recipients=["x@example.com"], status="sent")
+    OutboundEmail.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=400))
+    mail.outbox.clear()
+
+    assert _run("security.purge_requests") == 1
+    assert list(RequestRecord.objects.for_business(owner.business).values_list("occurred_at", flat=True)) == [
+        now - dt.timedelta(days=1)
+    ]
+    assert _run("support.sla_sweep") == 1
+    assert Ticket.objects.for_business(owner.business).get().is_breached
+    assert _run("orders.task_reminders") == 1
+    with override_settings(BILLING_RUN_LOCAL_HOUR=timezone.now().astimezone(east_zone).hour):
+        totals = _run("billing.run_local_morning")
+    assert totals["zones"] >= 1 and totals["invoices_issued"] >= 1
+    assert Invoice.objects.for_business(east).count() == invoices_before + 1
+    assert _run("runtime.purge_outbox") == 1
+    assert not OutboundEmail.objects.filter(pk=old.pk).exists()
+
+    jobs = {job.name: job for job in PeriodicJob.objects.all()}
+    for name in ("security.purge_requests", "support.sla_sweep", "orders.task_reminders", "billing.run_local_morning"):
+        assert (jobs[name].runs, jobs[name].last_outcome, jobs[name].running_since) == (1, "ok", None)
+    # The reminder e-mail went through the outbox and the worker, once.
+    reminders = [message for message in mail.outbox if "Call back" in message.subject]
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while not reminders and time.monotonic() < deadline:  # the e-mail task runs after the reminder task
+        time.sleep(0.1)
+        reminders = [message for message in mail.outbox if "Call back" in message.subject]
+    assert len(reminders) == 1
+
+
+def test_an_email_whose_first_attempt_fails_is_retried_by_the_worker_and_sent_once(worker):
+    real_send = mail.EmailMessage.send
+    attempts = []
+
+    def flaky_send(message, *args, **kwargs):
+        attempts.append(timezone.now())
+        if len(attempts) == 1:
+            raise ConnectionError("SMTP went away")
+        return real_send(message, *args, **kwargs)
+
+    mail.outbox.clear()
+    with mock.patch.object(mail.EmailMessage, "send", flaky_send):
+        email = email_after_commit(subject="Invoice issued", body="b", recipients=["owner@example.com"])
+        deadline = time.monotonic() + RESULT_TIMEOUT
+        while time.monotonic() < deadline:
+            email.refresh_from_db()
+            if email.status == OutboundEmail.Status.SENT:
+                break
+            time.sleep(0.1)
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
+    assert len(attempts) == 2 and [message.subject for message in mail.outbox] == ["Invoice issued"]
