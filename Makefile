@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench demo migrate messages check-migrations browser help fuzz
+.PHONY: run test lint format bench demo migrate messages check-migrations browser help fuzz serve worker beat
 
 help:
 	@echo "make run    - install, migrate, load the demo business and serve on $(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
 	@echo "make demo   - load (or refresh) the demo business"
 	@echo "make fuzz   - a long schemathesis run over the whole API (FUZZ_EXAMPLES examples per operation)"
+	@echo "make serve  - production settings locally: gunicorn on PostgreSQL and Redis (make worker, make beat beside it)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +68,13 @@ bench: $(VENV)/.installed-test var
 FUZZ_EXAMPLES ?= 50
 fuzz: $(VENV)/.installed-test var
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/test_api_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# Production settings on this machine (scripts/serve): gunicorn, a Celery worker, the scheduler.
+serve: $(VENV)/.installed var
+	bash scripts/serve web
+
+worker: $(VENV)/.installed var
+	bash scripts/serve worker
+
+beat: $(VENV)/.installed var
+	bash scripts/serve beat

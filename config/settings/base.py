@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that varies comes from the environment."""
 
 import secrets
+from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
@@ -21,6 +22,8 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = env("SECRET_KEY") or _local_secret_key()
+# Old keys still accepted for signatures while rotating (docs/operator-guide.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -165,7 +168,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT") or VAR_DIR / "staticfiles")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; `collectstatic` fills it for production
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))

@@ -2,13 +2,17 @@
 
 import asyncio
 import hmac
+import os
 
+import prometheus_client
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from health_check.checks import Cache, Database
+from prometheus_client import multiprocess
 
 from .health import Broker, MigrationsApplied
+from .metrics import StaffroomCollector
 
 READINESS_CHECKS = (Database, Cache, Broker, MigrationsApplied)
 
@@ -58,6 +62,11 @@ def metrics(request):
     """Prometheus exposition, for the scraper (bearer METRICS_TOKEN) or platform staff; 404 to everyone else."""
     if not _may_read_metrics(request):
         return HttpResponse(status=404)
-    from django_prometheus.exports import ExportToDjangoView
-
-    return ExportToDjangoView(request)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several gunicorn workers: add up every process's files, plus our database-backed figures once.
+        registry = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(StaffroomCollector())
+    else:
+        registry = prometheus_client.REGISTRY
+    return HttpResponse(prometheus_client.generate_latest(registry), content_type=prometheus_client.CONTENT_TYPE_LATEST)

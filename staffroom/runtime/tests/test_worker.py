@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import zoneinfo
 from unittest import mock
@@ -62,10 +63,19 @@ def redis_url():
         server.wait(timeout=10)
 
 
+def _forget_connections():
+    """The app caches its result backend and producer pool; after a configuration change they are made anew."""
+    app._backend_cache = None
+    app._local = threading.local()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(redis_url):
     previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    _forget_connections()
     try:
         with (
             override_settings(CELERY_BROKER_URL=redis_url),
@@ -74,6 +84,7 @@ def worker(redis_url):
             yield running
     finally:
         app.conf.update(**previous)
+        _forget_connections()
 
 
 def _run(task_name: str, **kwargs):
