@@ -12,7 +12,6 @@ from django.utils import translation
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
-RUSSIAN_PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "django.po"
 # English is the language of the source code: its catalogue stays empty, every other one is complete.
 SOURCE_LANGUAGE = "en"
 TRANSLATED = [path for path in CATALOGUES if path.parts[-3] != SOURCE_LANGUAGE]
@@ -59,10 +58,19 @@ def test_the_catalogues_exist():
     assert {path.parts[-3] for path in CATALOGUES} == {code for code, _name in settings.LANGUAGES}
 
 
-def test_russian_plural_forms_header():
-    po = polib.pofile(str(RUSSIAN_PO))
-    assert po.metadata["Language"] == "ru"
-    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+SLAVIC_PLURALS = (
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "plural_forms"),
+    [("ru", SLAVIC_PLURALS), ("uk", SLAVIC_PLURALS), ("hu", "nplurals=2; plural=(n != 1);")],
+)
+def test_plural_forms_header(language, plural_forms):
+    po = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES" / "django.po"))
+    assert po.metadata["Language"] == language
+    assert po.metadata["Plural-Forms"] == plural_forms
 
 
 @pytest.mark.parametrize("po_path", TRANSLATED, ids=lambda path: path.parts[-3])
@@ -170,3 +178,33 @@ def test_russian_plurals_of_paid_seats():
         "22 платных места",
         "25 платных мест",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("uk", ["1 платне місце", "3 платні місця", "5 платних місць", "11 платних місць", "21 платне місце"]),
+        ("hu", ["1 fizetős hely", "3 fizetős hely", "5 fizetős hely", "11 fizetős hely", "21 fizetős hely"]),
+    ],
+)
+def test_plurals_of_paid_seats_in_ukrainian_and_hungarian(language, expected):
+    with translation.override(language):
+        words = [
+            translation.ngettext("%(counter)s paid seat", "%(counter)s paid seats", n) % {"counter": n}
+            for n in (1, 3, 5, 11, 21)
+        ]
+    assert words == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "employees", "add_employee"),
+    [("hu", "Munkatársak", "Munkatárs hozzáadása"), ("uk", "Співробітники", "Додати співробітника")],
+)
+def test_a_signed_in_page_in_hungarian_and_ukrainian(owner, client_for, language, employees, add_employee):
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/employees/")
+    assert response["Content-Language"] == language
+    page = response.content.decode()
+    assert employees in page and add_employee in page
+    assert "Add employee" not in page
