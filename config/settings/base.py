@@ -252,7 +252,7 @@ SIGN_IN_APPROVAL_SECONDS = 600
 REQUEST_HISTORY_RETENTION_DAYS = env_int("REQUEST_HISTORY_RETENTION_DAYS", 90)
 REQUEST_HISTORY_BATCH_SIZE = env_int("REQUEST_HISTORY_BATCH_SIZE", 50)
 
-# Background work (docs/decisions/0010-runtime-celery-beat-health-metrics.md). With no broker the tasks run in-process
+# Background work (docs/decisions/0011-runtime-celery-beat-health-metrics.md). With no broker the tasks run in-process
 # after commit (`make run`); production sets CELERY_BROKER_URL (Redis).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
