@@ -134,6 +134,26 @@ def guarded_attempt(*, person, step: str, check: Callable[[SignInGuard], bool], 
         return "failed"
 
 
+def sign_in_lock_lift(*, person, reason: str, operator=None) -> bool:
+    """The person (by a password reset) or platform staff lift the person's lock; False when nothing was locked.
+
+    Runs in the caller's transaction and writes one event per business of the person (or the platform chain).
+    """
+    guard = _locked_guard(person)
+    if guard.locked_at is None and guard.consecutive_failures == 0 and guard.retry_after is None:
+        return False
+    before = {"failures": guard.consecutive_failures, "locked": guard.locked_at is not None}
+    guard.consecutive_failures = 0
+    guard.retry_after = None
+    guard.locked_at = None
+    guard.save()
+    after = {"reason": reason}
+    if operator is not None:
+        after["operator"] = operator.email
+    record_for_person(person=person, event_type="sign_in.unlocked", after={**before, **after})
+    return True
+
+
 def sign_in_completed(*, person) -> None:
     """The last step succeeded: the consecutive-failure count starts again."""
     SignInGuard.objects.filter(person=person).update(consecutive_failures=0, retry_after=None)
@@ -152,6 +172,17 @@ def sign_in_unlock(*, actor, employee) -> None:
     require(actor, Perm.EMPLOYEES_BLOCK, obj=employee)
     if employee.person_id is None:
         raise NotFound()
+    from staffroom.staff.models import Employee
+
+    if Employee.objects.unscoped().filter(person_id=employee.person_id).exclude(business_id=actor.business_id).exists():
+        # SECURITY.md 30: the lock guards the person's login, which reaches beyond this business. The person lifts it
+        # by resetting the password; platform support can lift it too (operator console, logged).
+        raise Conflict(
+            _(
+                "This sign-in lock belongs to the person's own login, which is not this business's to reset. "
+                "They can lift it by resetting their password."
+            )
+        )
     guard = _locked_guard(employee.person)
     before = {"failures": guard.consecutive_failures, "locked": guard.locked_at is not None}
     guard.consecutive_failures = 0

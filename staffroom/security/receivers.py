@@ -24,3 +24,11 @@ def authenticator_removed(sender, request=None, user=None, authenticator=None, *
     _record("two_factor.removed", user, authenticator)
     if not has_second_factor(user):
         recovery_codes_discard(person=user)
+
+
+def password_reset(sender, request=None, user=None, **kwargs):
+    """A reset through the e-mailed link proves the person: it lifts their sign-in lock (SECURITY.md 30)."""
+    from .authentication import sign_in_lock_lift
+
+    with transaction.atomic():
+        sign_in_lock_lift(person=user, reason="password_reset")
