@@ -100,6 +100,7 @@ def _token_for(request, employee: Employee, name: str, attempt_id: str | None = 
     if authentication.enrolment_required(employee):
         raise PermissionDenied(_("Your role requires two-step sign-in: set it up in the web app first."))
     with transaction.atomic():
+        authentication.sign_in_lock(employee.person)  # the lock order (SECURITY.md 33): the guard first
         if attempt_id is not None and not authentication.attempt_complete(
             person=employee.person, attempt_id=attempt_id
         ):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, field_error
 from staffroom.identity.services import api_tokens_revoke_all
 from staffroom.security.access import employee_access_revoke
+from staffroom.security.authentication import sign_in_lock
 from staffroom.security.services import security_event_record
 from staffroom.tenancy.models import Branch, Business
 from staffroom.tenancy.services import validate_business_settings
@@ -465,7 +466,12 @@ def _set_status(
 
 @transaction.atomic
 def employee_block(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
-    """Block: sessions, API tokens, remembered devices, pending codes and approvals all die now."""
+    """Block: this business's sessions and API tokens die now (the person's own sign-in state only with no other
+    business left: staffroom.security.access.employee_access_revoke)."""
+    if employee.person_id is not None:
+        # The sign-in lock order (staffroom.security.authentication): the person's guard before the employee row
+        # and the log, since blocking touches the person's pending codes and approvals.
+        sign_in_lock(employee.person)
     employee = _set_status(
         actor=actor,
         employee=employee,
