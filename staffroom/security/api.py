@@ -176,6 +176,16 @@ def sign_in_approval_request(request, payload: ChallengeIn):
     return Status(201, {"number": approval.correct_number, "expires_at": approval.expires_at})
 
 
+@router.post("/auth/sign-in/cancel", response={204: None}, auth=None)
+@api_permission(PUBLIC)
+def sign_in_cancel(request, payload: ChallengeIn):
+    """Abandon a challenged sign-in: its push request disappears from every device (SECURITY.md 35)."""
+    data = _challenge_load(payload.challenge)
+    employee = _challenge_employee(data)
+    authentication.approvals_withdraw(person=employee.person, attempt_id=data["a"])
+    return Status(204, None)
+
+
 @router.post("/auth/sign-in/approval/complete", response={201: TokenOut, 202: StateOut}, auth=None)
 @api_permission(PUBLIC)
 def sign_in_approval_complete(request, payload: ChallengeIn):

@@ -350,6 +350,7 @@ def second_factor_verify(*, person, attempt_id: str, method: str, code: str) -> 
 
     outcome = guarded_attempt(person=person, step=method, check=check, completes_sign_in=True)
     if outcome == "ok":
+        approvals_withdraw(person=person, attempt_id=attempt_id)
         record_for_person(person=person, event_type="second_factor.passed", after={"method": method})
     return outcome
 
@@ -438,6 +439,21 @@ def approval_offer_automatically(*, person, attempt_id: str, known_device: bool)
         return approval_request(person=person, attempt_id=attempt_id)
     except Conflict:
         return None  # rate limit reached: the person can still use a code
+
+
+def approvals_withdraw(*, person, attempt_id: str) -> int:
+    """SECURITY.md 35: a push request lives only while its sign-in attempt is pending.
+
+    Called when the attempt completes by another factor or is cancelled (pages and API); expired requests are
+    never listed. Every device stops showing the request at its next poll.
+    """
+    if not attempt_id:
+        return 0
+    with transaction.atomic():
+        sign_in_lock(person)
+        return SignInApproval.objects.filter(
+            person=person, attempt_id=attempt_id, status=ApprovalStatus.PENDING
+        ).update(status=ApprovalStatus.CANCELLED, decided_at=timezone.now())
 
 
 def approvals_pending_for(person):

@@ -71,6 +71,14 @@ def sign_in_verify(request):
             request.session["staffroom_approval_number"] = approval.correct_number
     if request.method == "POST":
         action = request.POST.get("action", "code")
+        if action == "cancel":
+            # Abandoning the sign-in withdraws its push request from every device (SECURITY.md 35).
+            from allauth.account.internal.stagekit import clear_login
+
+            authentication.approvals_withdraw(person=person, attempt_id=stage.attempt_id)
+            request.session.pop("staffroom_approval_number", None)
+            clear_login(request)
+            return redirect("account_login")
         try:
             if action == "send_email":
                 authentication.email_code_send(person=person, attempt_id=stage.attempt_id)
