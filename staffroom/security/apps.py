@@ -20,3 +20,7 @@ class SecurityConfig(AppConfig):
         signals.authenticator_added.connect(receivers.authenticator_added, dispatch_uid="sr_2fa_added")
         signals.authenticator_removed.connect(receivers.authenticator_removed, dispatch_uid="sr_2fa_removed")
         account_signals.password_reset.connect(receivers.password_reset, dispatch_uid="sr_password_reset_unlocks")
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
+        post_save.connect(receivers.operator_console_action, sender=LogEntry, dispatch_uid="sr_operator_console_action")
