@@ -79,7 +79,7 @@ class CurrentBusinessMiddleware:
     def _resolve(self, request, person):
         business_id = request.session.get(SESSION_BUSINESS_KEY)
         if business_id is None:
-            memberships = [m for m in active_memberships(person)[:2] if membership_reaches_session(request, m)]
+            memberships = [m for m in active_memberships(person) if membership_reaches_session(request, m)]
             if len(memberships) == 1:
                 request.session[SESSION_BUSINESS_KEY] = memberships[0].business_id
                 self._attach(request, memberships[0])
