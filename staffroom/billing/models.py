@@ -50,6 +50,20 @@ class Plan(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
 
+    def clean(self) -> None:
+        # SECURITY.md 38: a discount outside 0-100 % would make a negative price at the next invoice.
+        from django.core.exceptions import ValidationError
+
+        from staffroom.core.validators import errors_of, validate_not_negative, validate_percent
+
+        checks = {f"discount_{months}": (validate_percent, self.discount_for(months)) for months in (1, 3, 6, 12)}
+        checks["seat_price"] = (validate_not_negative, self.seat_price)
+        errors = errors_of(checks)
+        if self.base_price is not None and self.base_price <= 0:
+            errors.setdefault("base_price", []).append(_("Enter a price above zero."))
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def price_terms(self) -> PriceTerms:
         return PriceTerms(

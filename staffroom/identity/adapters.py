@@ -18,7 +18,14 @@ def person_can_sign_in(person) -> bool:
         return False
     if person.is_staff:
         return True
-    return person.employments.filter(status="active", business__is_active=True).exists()
+    if person.employments.filter(status="active", business__is_active=True).exists():
+        return True
+    # Someone whose only way in is an open invitation signs in to accept it (and sees nothing else).
+    from django.utils import timezone
+
+    return person.employee_invitations.filter(
+        accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now(), business__is_active=True
+    ).exists()
 
 
 class StaffroomAccountAdapter(DefaultAccountAdapter):

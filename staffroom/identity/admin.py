@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import ReadOnlyAdmin
 
@@ -18,6 +20,18 @@ class PersonAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["lift_sign_in_lock"]
+
+    @admin.action(description=_("Lift the sign-in lock (support case)"))
+    def lift_sign_in_lock(self, request, queryset):
+        """SECURITY.md 30: platform support may lift a person's lock; each lift is logged with the operator."""
+        from staffroom.security.authentication import sign_in_lock_lift
+
+        lifted = 0
+        for person in queryset:
+            with transaction.atomic():
+                lifted += sign_in_lock_lift(person=person, reason="platform_support", operator=request.user)
+        messages.success(request, _("Sign-in lock lifted for %(count)s people.") % {"count": lifted})
 
 
 @admin.register(ApiToken)

@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.permissions import EMPLOYEE, api_permission
 
 from . import selectors, services
@@ -37,6 +38,7 @@ def token_list(request):
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 @api_permission(EMPLOYEE)
+@api_reauthentication_required  # SECURITY.md 32: a session cookie must have confirmed recently to mint a token
 def token_create(request, payload: TokenIn):
     token, plain = services.api_token_create(actor=request.employee, name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": plain})

@@ -26,6 +26,9 @@ def employee_for_api_token(plain: str):
         return None
     if employee.person_id is None or not employee.person.is_active:
         return None
+    if employee.access_ended_at is not None and token.created_at < employee.access_ended_at:
+        # The business ended this membership's sessions after the token was made (SECURITY.md 30).
+        return None
     from staffroom.security.authentication import enrolment_required
 
     if enrolment_required(employee):

@@ -7,12 +7,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.permissions import EMPLOYEE, permission_required
 
 from . import selectors, services
 
 
 @permission_required(EMPLOYEE)
+@reauthentication_required(allow_get=True)  # SECURITY.md 32: a token never escapes the re-authentication check
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     created = None

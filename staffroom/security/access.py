@@ -119,26 +119,56 @@ def sessions_end_others(*, actor, keep_digest: str | None) -> int:
     return count
 
 
+def _has_other_active_membership(employee) -> bool:
+    from staffroom.tenancy.middleware import active_memberships
+
+    return active_memberships(employee.person).exclude(pk=employee.pk).exists()
+
+
+def membership_access_end(*, employee, reason: str) -> int:
+    """End one business's membership in every session and token (in the caller's transaction; SECURITY.md 30).
+
+    Sessions are the person's and may switch businesses, so the business stamps its own employee record
+    (`access_ended_at`, see `staffroom.tenancy.middleware.membership_reaches_session`) and its tokens signed in
+    before that moment stop working. Only when the person has no other active business left do the sessions
+    themselves end. Returns the number of the person's sessions that were in this business.
+    """
+    from staffroom.staff.models import Employee
+
+    now = timezone.now()
+    Employee.objects.for_business(employee.business).filter(pk=employee.pk).update(access_ended_at=now)
+    employee.access_ended_at = now
+    if employee.person_id is None:
+        return 0
+    in_business = sessions_of(employee.person, business=employee.business).count()
+    if not _has_other_active_membership(employee):
+        _end(SignedInSession.objects.filter(person_id=employee.person_id), reason)
+    return in_business
+
+
 @transaction.atomic
 def sessions_end_for_employee(*, actor, employee) -> int:
-    """An owner (security.manage_sessions) ends every session of an employee of the business."""
+    """An owner (security.manage_sessions) ends an employee's sessions in this business, and only here."""
     from staffroom.staff.catalogue import Perm
     from staffroom.staff.permissions import require
 
     require(actor, Perm.SECURITY_MANAGE_SESSIONS, obj=employee)
     if employee.person_id is None:
         return 0
-    count = _end(SignedInSession.objects.filter(person_id=employee.person_id), "ended_by_owner")
+    count = membership_access_end(employee=employee, reason="ended_by_owner")
     security_event_record(event_type="session.ended_by_owner", actor=actor, target=employee, after={"count": count})
     return count
 
 
 def employee_access_revoke(*, employee) -> None:
-    """Blocking (in the caller's transaction): sessions, remembered devices, pending codes and approvals die."""
+    """Blocking (in the caller's transaction): this business's sessions end; what is the person's goes only when
+    no other business is left to them (then sessions, remembered devices, pending codes and approvals die)."""
     if employee.person_id is None:
         return
+    membership_access_end(employee=employee, reason="blocked")
+    if _has_other_active_membership(employee):
+        return
     person = employee.person
-    _end(SignedInSession.objects.filter(person=person), "blocked")
     KnownDevice.objects.filter(person=person).delete()
     pending_codes_cancel(person=person)
 
@@ -148,6 +178,9 @@ def employee_access_revoke(*, employee) -> None:
 
 def on_signed_in(request, person) -> None:
     """A full sign-in (every step passed): reset the budget, track the session and the device, log, notify."""
+    from .reauthentication import sign_in_counts_as_recent
+
+    sign_in_counts_as_recent(request, person)
     with transaction.atomic():
         sign_in_completed(person=person)
         session_track(request, person=person)
@@ -181,6 +214,18 @@ def on_signed_in(request, person) -> None:
             known.update(last_seen_at=now)
         record_for_person(
             person=person, event_type="sign_in.succeeded", as_actor=True, after={"new_device": is_new_device}
+        )
+    from django.contrib import messages
+    from django.urls import reverse
+
+    from staffroom.staff.services import invitations_pending_for
+
+    if invitations_pending_for(person).exists() and hasattr(request, "_messages"):
+        # SECURITY.md 31: the notice on the next sign-in (the e-mail carries the same link).
+        messages.info(
+            request,
+            _("A business invited you to work with it: review the invitation at %(link)s.")
+            % {"link": reverse("staff:invitations")},
         )
 
 

@@ -100,6 +100,7 @@ def _token_for(request, employee: Employee, name: str, attempt_id: str | None = 
     if authentication.enrolment_required(employee):
         raise PermissionDenied(_("Your role requires two-step sign-in: set it up in the web app first."))
     with transaction.atomic():
+        authentication.sign_in_lock(employee.person)  # the lock order (SECURITY.md 33): the guard first
         if attempt_id is not None and not authentication.attempt_complete(
             person=employee.person, attempt_id=attempt_id
         ):
@@ -173,6 +174,16 @@ def sign_in_approval_request(request, payload: ChallengeIn):
     employee = _challenge_employee(data)
     approval = authentication.approval_request(person=employee.person, attempt_id=data["a"])
     return Status(201, {"number": approval.correct_number, "expires_at": approval.expires_at})
+
+
+@router.post("/auth/sign-in/cancel", response={204: None}, auth=None)
+@api_permission(PUBLIC)
+def sign_in_cancel(request, payload: ChallengeIn):
+    """Abandon a challenged sign-in: its push request disappears from every device (SECURITY.md 35)."""
+    data = _challenge_load(payload.challenge)
+    employee = _challenge_employee(data)
+    authentication.approvals_withdraw(person=employee.person, attempt_id=data["a"])
+    return Status(204, None)
 
 
 @router.post("/auth/sign-in/approval/complete", response={201: TokenOut, 202: StateOut}, auth=None)

@@ -12,9 +12,15 @@ class SecurityConfig(AppConfig):
     def ready(self) -> None:
         # allauth's MFA views (TOTP enrolment, passkeys) announce changes only through signals:
         # this is the one seam where their 2FA changes reach the security log.
+        from allauth.account import signals as account_signals
         from allauth.mfa import signals
 
         from . import receivers
 
         signals.authenticator_added.connect(receivers.authenticator_added, dispatch_uid="sr_2fa_added")
         signals.authenticator_removed.connect(receivers.authenticator_removed, dispatch_uid="sr_2fa_removed")
+        account_signals.password_reset.connect(receivers.password_reset, dispatch_uid="sr_password_reset_unlocks")
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
+        post_save.connect(receivers.operator_console_action, sender=LogEntry, dispatch_uid="sr_operator_console_action")

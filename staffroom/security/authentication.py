@@ -47,6 +47,29 @@ def approval_lifetime() -> timedelta:
     return timedelta(seconds=min(600, _setting("SIGN_IN_APPROVAL_SECONDS", 600)))
 
 
+# --- one lock order for every sign-in path (SECURITY.md 33) ----------------------------------------------------
+#
+# Every transaction of a sign-in step, and every action on a person's sign-in state, takes its row locks in this
+# order and never the other way round, so parallel requests queue instead of deadlocking:
+#
+#   1. the person's `SignInGuard` row (`sign_in_lock`), first, before anything else is read for update;
+#   2. the person's own sign-in rows: e-mail codes, push approvals, recovery codes, completed attempts;
+#   3. security-log chain heads (`security_event_record`), one business after another in ascending business id
+#      (`record_for_person` sorts them), the platform chain for a person without a business.
+#
+# Paths: the password step, every second factor and the approval answer (`guarded_attempt`), an e-mail code sent
+# (`email_code_send`), an approval requested or consumed, the completed sign-in (`on_signed_in`, the API's token),
+# the lock lifted (`sign_in_unlock`, `sign_in_lock_lift`) and blocking (`employee_block` locks the guard before the
+# employee row and its event). A path that needs only (3) may start there; a path that needs (1) never holds (2)
+# or (3) before it. Tested by `test_concurrency.py` with ten threads per code type on PostgreSQL.
+
+
+def sign_in_lock(person) -> SignInGuard:
+    """Step 1 of the lock order: the person's guard row, created on first use, locked until the transaction ends."""
+    SignInGuard.objects.get_or_create(person=person)
+    return SignInGuard.objects.select_for_update().get(person=person)
+
+
 def _memberships(person):
     from staffroom.staff.models import Employee
 
@@ -54,6 +77,7 @@ def _memberships(person):
         Employee.objects.unscoped()  # sign-in is before any business is chosen: the person's own memberships
         .filter(person=person, business__is_active=True)
         .select_related("business")
+        .order_by("business_id")  # the lock order's step 3: chain heads in ascending business id
     )
 
 
@@ -85,8 +109,7 @@ def _notify(person, subject: str, body: str) -> None:
 
 
 def _locked_guard(person) -> SignInGuard:
-    SignInGuard.objects.get_or_create(person=person)
-    return SignInGuard.objects.select_for_update().get(person=person)
+    return sign_in_lock(person)
 
 
 def guarded_attempt(*, person, step: str, check: Callable[[SignInGuard], bool], completes_sign_in: bool) -> str:
@@ -132,9 +155,31 @@ def guarded_attempt(*, person, step: str, check: Callable[[SignInGuard], bool], 
         return "failed"
 
 
+def sign_in_lock_lift(*, person, reason: str, operator=None) -> bool:
+    """The person (by a password reset) or platform staff lift the person's lock; False when nothing was locked.
+
+    Runs in the caller's transaction and writes one event per business of the person (or the platform chain).
+    """
+    guard = _locked_guard(person)
+    if guard.locked_at is None and guard.consecutive_failures == 0 and guard.retry_after is None:
+        return False
+    before = {"failures": guard.consecutive_failures, "locked": guard.locked_at is not None}
+    guard.consecutive_failures = 0
+    guard.retry_after = None
+    guard.locked_at = None
+    guard.save()
+    after = {"reason": reason}
+    if operator is not None:
+        after["operator"] = operator.email
+    record_for_person(person=person, event_type="sign_in.unlocked", after={**before, **after})
+    return True
+
+
 def sign_in_completed(*, person) -> None:
-    """The last step succeeded: the consecutive-failure count starts again."""
-    SignInGuard.objects.filter(person=person).update(consecutive_failures=0, retry_after=None)
+    """The last step succeeded: the consecutive-failure count starts again (takes step 1 of the lock order)."""
+    with transaction.atomic():
+        sign_in_lock(person)
+        SignInGuard.objects.filter(person=person).update(consecutive_failures=0, retry_after=None)
 
 
 def guard_state(person) -> SignInGuard | None:
@@ -150,6 +195,17 @@ def sign_in_unlock(*, actor, employee) -> None:
     require(actor, Perm.EMPLOYEES_BLOCK, obj=employee)
     if employee.person_id is None:
         raise NotFound()
+    from staffroom.staff.models import Employee
+
+    if Employee.objects.unscoped().filter(person_id=employee.person_id).exclude(business_id=actor.business_id).exists():
+        # SECURITY.md 30: the lock guards the person's login, which reaches beyond this business. The person lifts it
+        # by resetting the password; platform support can lift it too (operator console, logged).
+        raise Conflict(
+            _(
+                "This sign-in lock belongs to the person's own login, which is not this business's to reset. "
+                "They can lift it by resetting their password."
+            )
+        )
     guard = _locked_guard(employee.person)
     before = {"failures": guard.consecutive_failures, "locked": guard.locked_at is not None}
     guard.consecutive_failures = 0
@@ -227,6 +283,7 @@ def _code_hash(person_id: int, attempt_id: str, code: str) -> str:
 @transaction.atomic
 def email_code_send(*, person, attempt_id: str) -> None:
     """Send a fresh code for this sign-in attempt; every earlier code of the person stops working."""
+    sign_in_lock(person)  # the lock order: the guard before the person's codes and the log
     now = timezone.now()
     recent = EmailSignInCode.objects.filter(
         person=person, attempt_id=attempt_id, created_at__gt=now - email_code_lifetime()
@@ -291,6 +348,7 @@ def second_factor_verify(*, person, attempt_id: str, method: str, code: str) -> 
 
     outcome = guarded_attempt(person=person, step=method, check=check, completes_sign_in=True)
     if outcome == "ok":
+        approvals_withdraw(person=person, attempt_id=attempt_id)
         record_for_person(person=person, event_type="second_factor.passed", after={"method": method})
     return outcome
 
@@ -381,6 +439,21 @@ def approval_offer_automatically(*, person, attempt_id: str, known_device: bool)
         return None  # rate limit reached: the person can still use a code
 
 
+def approvals_withdraw(*, person, attempt_id: str) -> int:
+    """SECURITY.md 35: a push request lives only while its sign-in attempt is pending.
+
+    Called when the attempt completes by another factor or is cancelled (pages and API); expired requests are
+    never listed. Every device stops showing the request at its next poll.
+    """
+    if not attempt_id:
+        return 0
+    with transaction.atomic():
+        sign_in_lock(person)
+        return SignInApproval.objects.filter(
+            person=person, attempt_id=attempt_id, status=ApprovalStatus.PENDING
+        ).update(status=ApprovalStatus.CANCELLED, decided_at=timezone.now())
+
+
 def approvals_pending_for(person):
     return SignInApproval.objects.filter(
         person=person, status=ApprovalStatus.PENDING, expires_at__gt=timezone.now()
@@ -428,6 +501,7 @@ def approval_decide(*, person, approval_id: int, number: int | None, approve: bo
 @transaction.atomic
 def approval_consume(*, person, attempt_id: str) -> str:
     """The signing-in device asks: "approved" (once, completing the factor step), "pending", or "refused"."""
+    sign_in_lock(person)  # the lock order: the guard before the approval rows
     approval = (
         SignInApproval.objects.select_for_update()
         .filter(person=person, attempt_id=attempt_id)

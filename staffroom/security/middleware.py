@@ -17,6 +17,10 @@ from . import access, authentication, history
 
 # While enrolment is required, only these paths answer (enrolment itself, re-authentication, signing out).
 ENROLMENT_PATHS = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/security/two-factor/")
+# SECURITY.md 34: platform staff reach the operator console and the support desk (pages and API) only with a
+# second factor; until they enrol, these paths send them to enrolment (the enrolment pages are not among them).
+PLATFORM_STAFF_PREFIXES = ("/operator/", "/support-desk/", "/api/v1/support-desk/")
+PLATFORM_STAFF_OPEN_PATHS = ("/operator/login/", "/operator/logout/")
 # Polling and assets are not requests a person made.
 QUIET_PREFIXES = ("/static/", "/jsi18n/", "/i18n/", "/security/approvals/", "/accounts/verify/approval/")
 
@@ -65,6 +69,16 @@ class SecurityMiddleware:
                 response["HX-Redirect"] = reverse("account_login")
                 return response
             return redirect("account_login")
+        if (
+            user.is_staff
+            and request.path.startswith(PLATFORM_STAFF_PREFIXES)
+            and not request.path.startswith(PLATFORM_STAFF_OPEN_PATHS)
+            and not authentication.has_second_factor(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Set up two-step sign-in first.", "errors": {}}, status=403)
+            messages.warning(request, _("Platform staff need two-step sign-in: set it up before you continue."))
+            return redirect("security:two_factor")
         employee = getattr(request, "employee", None)
         exempt = request.path.startswith(ENROLMENT_PATHS + QUIET_PREFIXES)
         if employee is not None and not exempt and authentication.enrolment_required(employee):

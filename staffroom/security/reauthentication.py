@@ -1,9 +1,19 @@
-"""Re-authentication before sensitive actions (SECURITY.md 10): one check for pages and the API alike."""
+"""Re-authentication before sensitive actions (SECURITY.md 10, 32): one check for pages and the API alike.
+
+The rules, decided here and nowhere else:
+- a page or an API call made with the session cookie needs a password (or second factor) confirmed within
+  `REAUTHENTICATION_TIMEOUT_SECONDS`; a full sign-in (password and second factor) counts as such a confirmation
+  (`sign_in_counts_as_recent`), so nobody types the password again a minute after signing in;
+- a personal API token is a credential of its own, so its requests pass; in exchange, minting a token is itself an
+  action that needs a recent authentication (the token routes use the same decorators), so a token never lets a
+  session escape this check (SECURITY.md 32). A token minted by the API sign-in is minted by a full sign-in.
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +43,11 @@ def is_recently_authenticated(request) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return not is_reauthentication_required(request, app="")
+
+
+def sign_in_counts_as_recent(request, person) -> None:
+    """A completed sign-in (every step passed) is a fresh authentication, for our checks and allauth's views alike."""
+    record_authentication(request, person, method="sign_in", reauthenticated=True)
 
 
 def require_recent_authentication(request) -> None:

@@ -1,5 +1,6 @@
 """2FA changes made in allauth's MFA views, recorded as security events (allauth sends the notices by e-mail)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
 from .authentication import has_second_factor, record_for_person
@@ -24,3 +25,51 @@ def authenticator_removed(sender, request=None, user=None, authenticator=None, *
     _record("two_factor.removed", user, authenticator)
     if not has_second_factor(user):
         recovery_codes_discard(person=user)
+
+
+def password_reset(sender, request=None, user=None, **kwargs):
+    """A reset through the e-mailed link proves the person: it lifts their sign-in lock (SECURITY.md 30)."""
+    from .authentication import sign_in_lock_lift
+
+    with transaction.atomic():
+        sign_in_lock_lift(person=user, reason="password_reset")
+
+
+OPERATOR_ACTIONS = {1: "operator.added", 2: "operator.changed", 3: "operator.deleted"}
+
+
+def operator_console_action(sender, instance=None, created=False, **kwargs):
+    """SECURITY.md 34: what platform staff do in the operator console reaches the security log like a business's.
+
+    The admin writes its LogEntry inside the transaction of the change, so the event is part of it. It goes to the
+    chain of the business the object belongs to (that business sees it), otherwise to the platform chain.
+    """
+    from .services import security_event_record
+
+    if not created or instance.action_flag not in OPERATOR_ACTIONS:
+        return
+    business = None
+    target = None
+    try:
+        target = instance.get_edited_object()
+    except ObjectDoesNotExist:  # gone already: the event keeps its type, id and label
+        target = None
+    if target is not None:
+        from staffroom.tenancy.models import Business
+
+        business = target if isinstance(target, Business) else getattr(target, "business", None)
+        if not isinstance(business, Business):
+            business = None
+    with transaction.atomic():
+        security_event_record(
+            event_type=OPERATOR_ACTIONS[instance.action_flag],
+            business=business,
+            person=instance.user,
+            target=target,
+            target_label=instance.object_repr,
+            after={
+                "operator": instance.user.email,
+                "object": f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id}",
+                "change": instance.get_change_message()[:500],
+            },
+        )

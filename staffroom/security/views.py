@@ -20,7 +20,7 @@ from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
-from staffroom.staff.permissions import EMPLOYEE, PUBLIC, permission_required
+from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required
 from staffroom.tenancy.models import Branch
 
 from . import access, authentication, history, recovery, selectors, services
@@ -71,6 +71,14 @@ def sign_in_verify(request):
             request.session["staffroom_approval_number"] = approval.correct_number
     if request.method == "POST":
         action = request.POST.get("action", "code")
+        if action == "cancel":
+            # Abandoning the sign-in withdraws its push request from every device (SECURITY.md 35).
+            from allauth.account.internal.stagekit import clear_login
+
+            authentication.approvals_withdraw(person=person, attempt_id=stage.attempt_id)
+            request.session.pop("staffroom_approval_number", None)
+            clear_login(request)
+            return redirect("account_login")
         try:
             if action == "send_email":
                 authentication.email_code_send(person=person, attempt_id=stage.attempt_id)
@@ -129,7 +137,7 @@ def _codes_shown_once(request, codes: list[str]) -> HttpResponse:
     return response
 
 
-@permission_required(EMPLOYEE)
+@permission_required(SIGNED_IN)  # the person's own factors; platform staff enrol here too
 def two_factor(request):
     person = request.user
     new_codes = recovery.take_for_display(request)
@@ -140,20 +148,20 @@ def two_factor(request):
         "totp": authenticators.get(Authenticator.Type.TOTP),
         "has_second_factor": authentication.has_second_factor(person),
         "recovery_codes_left": recovery.codes_left(person),
-        "required": authentication.two_factor_required(request.employee),
+        "required": authentication.two_factor_required(request.employee) or request.user.is_staff,
         "enrolment_required": authentication.enrolment_required(request.employee),
     }
     return render(request, "security/two_factor.html", context)
 
 
-@permission_required(EMPLOYEE)
+@permission_required(SIGNED_IN)
 @require_GET
 def two_factor_home(request):
     """allauth sends people here after adding a factor: our page, which shows a new batch of codes once."""
     return redirect("security:two_factor")
 
 
-@permission_required(EMPLOYEE)
+@permission_required(SIGNED_IN)
 @reauthentication_required
 @require_POST
 def recovery_codes_regenerate(request):

@@ -1,6 +1,7 @@
 """REST API: employees (with seat status, block/unblock), roles, the permission catalogue."""
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -42,6 +43,7 @@ def employee_out(employee: Employee) -> dict:
         "role_branch_ids": sorted(branch.pk for branch in employee.role_branches.all()),
         "status": employee.status,
         "is_designated_owner": employee.is_designated_owner,
+        "invitation_pending": employee.person_id is None and selectors.invitation_is_pending(employee),
         "seat": {
             "is_billable": seat.is_billable,
             "reasons": list(seat.reasons),
@@ -80,6 +82,8 @@ def employee_detail(request, employee_id: int):
 @api_permission(Perm.EMPLOYEES_MANAGE)
 def employee_create(request, payload: EmployeeCreateIn, dry_run: bool = False):
     business = request.business
+    if not dry_run:
+        api_require_recent_authentication(request)
     if payload.password and not payload.login_email:
         raise ValidationFailed(errors={"login_email": [_("A password needs a login e-mail.")]})
     if dry_run:
@@ -101,6 +105,7 @@ def employee_create(request, payload: EmployeeCreateIn, dry_run: bool = False):
         branches=choices_for_business(Branch, business, payload.branch_ids, "branch_ids"),
         role_branches=choices_for_business(Branch, business, payload.role_branch_ids, "role_branch_ids"),
         expected_seat_version=payload.expected_seat_version,
+        invitations_url=request.build_absolute_uri(reverse("staff:invitations")),
     )
     return Status(201, employee_out(_load_employee(request, employee.pk)))
 

@@ -71,6 +71,9 @@ class Employee(BusinessOwnedModel, TimestampedModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # SECURITY.md 30: the business's "end sessions" (and blocking) stamps its own membership: every session that
+    # signed in before this moment no longer reaches this business, while the person's other businesses go on.
+    access_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -100,3 +103,33 @@ class Employee(BusinessOwnedModel, TimestampedModel):
     @property
     def is_designated_owner(self) -> bool:
         return self.business.owner_id == self.pk
+
+
+class EmployeeInvitation(BusinessOwnedModel):
+    """SECURITY.md 31: an employee whose login already existed gets the person only once the person accepts.
+
+    Until then `employee.person` stays empty, so the employee cannot sign in to, or act in, this business, and the
+    business learns nothing of the person's other memberships.
+    """
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="invitation")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employee_invitations")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["business", "person"], name="invitation_business_person")]
+
+    def __str__(self) -> str:
+        return str(self.employee)
+
+    @property
+    def is_pending(self) -> bool:
+        from django.utils import timezone
+
+        return self.accepted_at is None and self.declined_at is None and self.expires_at > timezone.now()

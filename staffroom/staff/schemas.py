@@ -30,6 +30,7 @@ class EmployeeOut(Schema):
     role_branch_ids: list[int]
     status: str
     is_designated_owner: bool
+    invitation_pending: bool = False
     seat: SeatOut
     version: int
 

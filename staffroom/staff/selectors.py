@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from .calculations import SeatStatus, classify_seat
-from .models import Employee, EmployeeStatus, Role
+from .models import Employee, EmployeeInvitation, EmployeeStatus, Role
 
 
 def employees_for_business(business) -> QuerySet[Employee]:
@@ -30,3 +30,20 @@ def employee_seat(employee: Employee) -> SeatStatus:
 def billable_employee_count(business) -> int:
     employees = Employee.objects.for_business(business).select_related("role", "business")
     return sum(1 for employee in employees if employee_seat(employee).is_billable)
+
+
+def _pending_invitations(business):
+    from django.utils import timezone
+
+    return EmployeeInvitation.objects.for_business(business).filter(
+        accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def invitation_is_pending(employee: Employee) -> bool:
+    """The employee waits for the invited person to accept (SECURITY.md 31)."""
+    return _pending_invitations(employee.business).filter(employee=employee).exists()
+
+
+def invited_employee_ids(business) -> set[int]:
+    return set(_pending_invitations(business).values_list("employee_id", flat=True))

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, field_error
 from staffroom.identity.services import api_tokens_revoke_all
 from staffroom.security.access import employee_access_revoke
+from staffroom.security.authentication import sign_in_lock
 from staffroom.security.services import security_event_record
 from staffroom.tenancy.models import Branch, Business
 from staffroom.tenancy.services import validate_business_settings
 
 from .catalogue import ALL_CODES, ROLE_TEMPLATES, Perm
-from .models import Employee, EmployeeStatus, Role
+from .models import Employee, EmployeeInvitation, EmployeeStatus, Role
 from .permissions import require
 from .seat_hooks import seats_may_have_changed
 
@@ -170,6 +175,15 @@ def role_delete(*, actor: Employee, role: Role) -> None:
 # --- employees -------------------------------------------------------------------------------------
 
 
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _existing_person(email: str):
+    person_model = get_user_model()
+    email = person_model.objects.normalize_email(email).strip().lower()
+    return person_model.objects.filter(email__iexact=email).first()
+
+
 def _person_for_login(*, email: str, full_name: str, password: str | None):
     person_model = get_user_model()
     email = person_model.objects.normalize_email(email).strip().lower()
@@ -216,7 +230,10 @@ def employee_create(
     branches: Iterable[Branch] = (),
     role_branches: Iterable[Branch] = (),
     expected_seat_version: int | None = None,
+    invitations_url: str = "",
 ) -> Employee:
+    """Add an employee. A login e-mail that exists already becomes an invitation (SECURITY.md 31), e-mailed with
+    `invitations_url` (the absolute address of the invitations page, built by the caller from its request)."""
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
     full_name = _check_employee_fields(full_name=full_name, role=role, business=business)
@@ -226,10 +243,17 @@ def employee_create(
     branches = _validate_branches(business, branches, "branches")
     role_branches = _validate_branches(business, role_branches, "role_branches")
     person = None
+    invited = None
     if login_email:
-        person = _person_for_login(email=login_email, full_name=full_name, password=password)
-        if Employee.objects.for_business(business).filter(person=person).exists():
-            raise field_error("login_email", _("This person is an employee of the business already."))
+        invited = _existing_person(login_email)
+        if invited is not None:
+            # SECURITY.md 31: a login that exists already belongs to someone; they must accept before it is linked.
+            if Employee.objects.for_business(business).filter(person=invited).exists():
+                raise field_error("login_email", _("This person is an employee of the business already."))
+            if _pending_invitations(business).filter(person=invited).exists():
+                raise field_error("login_email", _("This person has been invited already."))
+        else:
+            person = _person_for_login(email=login_email, full_name=full_name, password=password)
     employee = Employee.objects.create(
         business=business,
         person=person,
@@ -252,7 +276,104 @@ def employee_create(
     security_event_record(
         event_type="employee.created", actor=actor, target=employee, after=_snapshot_employee(employee)
     )
+    if invited is not None:
+        _invitation_send(actor=actor, employee=employee, person=invited, invitations_url=invitations_url)
     return employee
+
+
+# --- invitations (SECURITY.md 31) ----------------------------------------------------------------------------------
+
+
+def _pending_invitations(business):
+    return EmployeeInvitation.objects.for_business(business).filter(
+        accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def _invitation_send(*, actor: Employee, employee: Employee, person, invitations_url: str) -> EmployeeInvitation:
+    now = timezone.now()
+    invitation = EmployeeInvitation.objects.create(
+        business=actor.business,
+        employee=employee,
+        person=person,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    security_event_record(event_type="employee.invited", actor=actor, target=employee, after={"login": person.email})
+    business_name = actor.business.name
+    link = invitations_url or reverse("staff:invitations")
+
+    def send() -> None:
+        send_mail(
+            _("You are invited to %(business)s on Staffroom") % {"business": business_name},
+            _(
+                "%(business)s added you as an employee. Sign in with your usual Staffroom login and accept the "
+                "invitation to start working there: %(link)s\nIf you do not expect this, decline it; nothing "
+                "changes until you accept."
+            )
+            % {"business": business_name, "link": link},
+            settings.DEFAULT_FROM_EMAIL,
+            [person.email],
+            fail_silently=True,
+        )
+
+    transaction.on_commit(send)
+    return invitation
+
+
+def invitations_pending_for(person):
+    """The person's own open invitations (person-level: read before or across businesses, never by a business)."""
+    return (
+        EmployeeInvitation.objects.unscoped()
+        .filter(person=person, accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("business", "employee")
+        .order_by("created_at", "id")
+    )
+
+
+def _own_pending_invitation(*, person, invitation_id: int) -> EmployeeInvitation:
+    invitation = (
+        EmployeeInvitation.objects.unscoped()
+        .select_for_update()
+        .select_related("business", "employee")
+        .filter(pk=invitation_id, person=person)
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        raise NotFound()
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, person, invitation_id: int) -> Employee:
+    """The invited person (signed in as themselves) accepts: from now on the employee is them."""
+    invitation = _own_pending_invitation(person=person, invitation_id=invitation_id)
+    business = invitation.business
+    employee = Employee.objects.for_business(business).select_for_update().get(pk=invitation.employee_id)
+    if employee.person_id is not None or Employee.objects.for_business(business).filter(person=person).exists():
+        raise Conflict(_("You are an employee of this business already."))
+    employee.person = person
+    employee.version += 1
+    employee.save(update_fields=["person", "version", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    security_event_record(
+        event_type="employee.invitation_accepted", actor=employee, target=employee, after={"login": person.email}
+    )
+    return employee
+
+
+@transaction.atomic
+def invitation_decline(*, person, invitation_id: int) -> None:
+    invitation = _own_pending_invitation(person=person, invitation_id=invitation_id)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    security_event_record(
+        event_type="employee.invitation_declined",
+        business=invitation.business,
+        person=person,
+        target=invitation.employee,
+    )
 
 
 EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services")
@@ -345,7 +466,12 @@ def _set_status(
 
 @transaction.atomic
 def employee_block(*, actor: Employee, employee: Employee, expected_seat_version: int | None = None) -> Employee:
-    """Block: sessions, API tokens, remembered devices, pending codes and approvals all die now."""
+    """Block: this business's sessions and API tokens die now (the person's own sign-in state only with no other
+    business left: staffroom.security.access.employee_access_revoke)."""
+    if employee.person_id is not None:
+        # The sign-in lock order (staffroom.security.authentication): the person's guard before the employee row
+        # and the log, since blocking touches the person's pending codes and approvals.
+        sign_in_lock(employee.person)
     employee = _set_status(
         actor=actor,
         employee=employee,

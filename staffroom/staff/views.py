@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from . import selectors, services
 from .catalogue import Perm, grouped_catalogue
 from .forms import EmployeeForm, RoleForm
 from .models import Employee, Role
-from .permissions import permission_required
+from .permissions import SIGNED_IN, permission_required
 
 
 @permission_required(Perm.EMPLOYEES_VIEW)
@@ -23,7 +24,10 @@ def employee_list(request):
     employees = selectors.employees_for_business(request.business)
     rows = [(employee, selectors.employee_seat(employee)) for employee in employees]
     billable = sum(1 for _employee, seat in rows if seat.is_billable)
-    return render(request, "staff/employee_list.html", {"rows": rows, "billable_count": billable})
+    invited_ids = selectors.invited_employee_ids(request.business)
+    return render(
+        request, "staff/employee_list.html", {"rows": rows, "billable_count": billable, "invited_ids": invited_ids}
+    )
 
 
 def _seat_version(request) -> int | None:
@@ -38,6 +42,7 @@ ERROR_ALIASES = {"role_id": "role", "branch_ids": "branches", "role_branch_ids":
 
 
 @permission_required(Perm.EMPLOYEES_MANAGE)
+@reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def employee_create(request):
     form = EmployeeForm(request.POST or None, business=request.business, is_new=True)
@@ -46,12 +51,22 @@ def employee_create(request):
         data.pop("version", None)
         try:
             employee = services.employee_create(
-                actor=request.employee, expected_seat_version=_seat_version(request), **data
+                actor=request.employee,
+                expected_seat_version=_seat_version(request),
+                invitations_url=request.build_absolute_uri(reverse("staff:invitations")),
+                **data,
             )
         except ApplicationError as error:
             add_service_error(form, error, ERROR_ALIASES)
         else:
-            messages.success(request, _("%(name)s added.") % {"name": employee.full_name})
+            if employee.person_id is None and data.get("login_email"):
+                messages.success(
+                    request,
+                    _("%(name)s added. They get access once they accept the invitation we e-mailed.")
+                    % {"name": employee.full_name},
+                )
+            else:
+                messages.success(request, _("%(name)s added.") % {"name": employee.full_name})
             return redirect("staff:employees")
     return render(request, "staff/employee_form.html", {"form": form, "employee": None})
 
@@ -178,3 +193,26 @@ def role_delete(request, role_id):
     else:
         messages.success(request, _("Role deleted."))
     return redirect("staff:roles")
+
+
+@permission_required(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    """The signed-in person's own invitations (SECURITY.md 31): accept or decline, nothing else is shown."""
+    if request.method == "POST":
+        invitation_id = request.POST.get("invitation", "")
+        if not invitation_id.isdigit():
+            messages.error(request, _("Choose an invitation."))
+            return redirect("staff:invitations")
+        try:
+            if request.POST.get("decision") == "accept":
+                employee = services.invitation_accept(person=request.user, invitation_id=int(invitation_id))
+                messages.success(request, _("You now work for %(business)s.") % {"business": employee.business.name})
+                return redirect("tenancy:select_business")
+            services.invitation_decline(person=request.user, invitation_id=int(invitation_id))
+            messages.success(request, _("Invitation declined."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("staff:invitations")
+    pending = list(services.invitations_pending_for(request.user))
+    return render(request, "staff/invitations.html", {"invitations": pending})

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,15 @@ class MessageKind(models.TextChoices):
 CUSTOMER_VISIBLE_KINDS = (MessageKind.REPLY, MessageKind.WARNING, MessageKind.EVENT)
 
 
+def _not_a_weight(value) -> bool:
+    from decimal import InvalidOperation
+
+    try:
+        return Decimal(str(value)) < 0
+    except (InvalidOperation, ValueError):
+        return True
+
+
 def default_working_weekdays() -> list[int]:
     return [0, 1, 2, 3, 4]
 
@@ -101,6 +111,15 @@ class SupportCalendar(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # SECURITY.md 38: a country or region without known holidays would fail every ticket's SLA clock later.
+        from staffroom.core.validators import validate_holiday_country
+
+        validate_holiday_country(self.country, self.subdivision)
+        weekdays = self.working_weekdays
+        if not isinstance(weekdays, list) or not all(isinstance(day, int) and 0 <= day <= 6 for day in weekdays):
+            raise ValidationError({"working_weekdays": _("List weekdays as numbers from 0 (Monday) to 6 (Sunday).")})
 
     def as_working_calendar(self) -> WorkingCalendar:
         days = list(self.days.all())
@@ -221,6 +240,19 @@ class ManagerPricing(TimestampedModel):
     class Meta:
         verbose_name = _("support manager pricing")
         verbose_name_plural = _("support manager pricing")
+
+    def clean(self) -> None:
+        from staffroom.core.validators import errors_of, validate_currency_code, validate_not_negative
+
+        checks = {"currency": (validate_currency_code, self.currency)}
+        for name in ("hour_coefficient", "enhancement_coefficient", "user_coefficient", "rate"):
+            checks[name] = (validate_not_negative, getattr(self, name))
+        errors = errors_of(checks)
+        weights = self.implementation_type_weights
+        if not isinstance(weights, dict) or any(_not_a_weight(value) for value in weights.values()):
+            errors["implementation_type_weights"] = [_("Give each implementation type a number of zero or more.")]
+        if errors:
+            raise ValidationError(errors)
 
     def weight_for(self, implementation_type: str) -> Decimal:
         return Decimal(str(self.implementation_type_weights.get(implementation_type, "0")))

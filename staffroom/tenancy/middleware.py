@@ -9,6 +9,28 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 SESSION_BUSINESS_KEY = "staffroom_business_id"
+# When this browser session signed in (epoch seconds), stamped by Django's `user_logged_in` for every way in.
+SESSION_SIGNED_IN_AT_KEY = "staffroom_signed_in_at"
+
+
+def session_signed_in_at_stamp(sender, request, user, **kwargs) -> None:
+    """Receiver of `user_logged_in`: remember when this session signed in (see `membership_reaches_session`)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SIGNED_IN_AT_KEY] = timezone.now().timestamp()
+
+
+def membership_reaches_session(request, employee) -> bool:
+    """SECURITY.md 30: a business ends its own membership's sessions, not the person's sessions.
+
+    One browser session can switch between the person's businesses, so "ending sessions" in business B cannot
+    delete it: B stamps `employee.access_ended_at` instead, and every session that signed in before that moment
+    stops reaching B (it still reaches the person's other businesses). A fresh sign-in reaches B again, unless B
+    has blocked the employee. A session without the stamp signed in before it existed, so it counts as older.
+    """
+    ended_at = employee.access_ended_at
+    if ended_at is None:
+        return True
+    return float(request.session.get(SESSION_SIGNED_IN_AT_KEY, 0)) > ended_at.timestamp()
 
 
 def active_memberships(person):
@@ -39,6 +61,7 @@ class CurrentBusinessMiddleware:
     def __call__(self, request):
         request.business = None
         request.employee = None
+        request.membership_ended = False
         user = request.user
         if user.is_authenticated:
             response = self._resolve(request, user)
@@ -56,7 +79,7 @@ class CurrentBusinessMiddleware:
     def _resolve(self, request, person):
         business_id = request.session.get(SESSION_BUSINESS_KEY)
         if business_id is None:
-            memberships = list(active_memberships(person)[:2])
+            memberships = [m for m in active_memberships(person) if membership_reaches_session(request, m)]
             if len(memberships) == 1:
                 request.session[SESSION_BUSINESS_KEY] = memberships[0].business_id
                 self._attach(request, memberships[0])
@@ -68,15 +91,24 @@ class CurrentBusinessMiddleware:
             .filter(person=person, business_id=business_id)
             .first()
         )
-        if employee is not None and employee.is_active and employee.business.is_active:
+        reaches = employee is not None and membership_reaches_session(request, employee)
+        if reaches and employee.is_active and employee.business.is_active:
             self._attach(request, employee)
             return None
-        if employee is not None and employee.is_blocked:
-            # Blocking kills the session on its very next request.
-            logout(request)
-            messages.error(request, _("Your access has been blocked. Contact the business owner."))
-            return redirect("account_login")
         request.session.pop(SESSION_BUSINESS_KEY, None)
+        if employee is not None and (employee.is_blocked or not reaches):
+            # Blocking or "end sessions" in this business ends this session's access to it on the very next request,
+            # and only to it: with another business left the person goes on there (SECURITY.md 30).
+            request.membership_ended = True
+            if not any(membership_reaches_session(request, m) for m in active_memberships(person)):
+                logout(request)
+                messages.error(request, _("Your access has been blocked. Contact the business owner."))
+                return redirect("account_login")
+            messages.error(
+                request,
+                _("Your access to %(business)s has ended. Choose a business.") % {"business": employee.business},
+            )
+            return redirect("tenancy:select_business")
         return None
 
     @staticmethod

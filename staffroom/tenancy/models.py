@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.core import validators as core_validators
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import CURRENCY_CHOICES
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
+    """Kept here because migrations name it; the rule lives in staffroom.core.validators."""
+    core_validators.validate_time_zone(value)
 
 
 class Business(TimestampedModel):
@@ -39,6 +40,18 @@ class Business(TimestampedModel):
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
         ordering = ["name", "id"]
+
+    def clean(self) -> None:
+        # SECURITY.md 38: what the operator console enters is checked before it is saved.
+        errors = core_validators.errors_of(
+            {
+                "country": (core_validators.validate_country_code, self.country),
+                "currency": (core_validators.validate_currency_code, self.currency),
+                "locale": (core_validators.validate_language, self.locale),
+            }
+        )
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return self.name

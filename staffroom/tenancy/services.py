@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, ValidationFailed, field_error
 from staffroom.core.money import CURRENCY_MINOR_UNITS
+from staffroom.core.validators import validate_country_code
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
@@ -34,8 +35,11 @@ def validate_business_settings(values: dict) -> dict:
                 errors[name] = list(error.messages)
         elif name == "currency" and value not in CURRENCY_MINOR_UNITS:
             errors[name] = [_("Choose an ISO 4217 currency.")]
-        elif name == "country" and (len(value) != 2 or not value.isalpha()):
-            errors[name] = [_("Enter a two-letter ISO 3166 country code.")]
+        elif name == "country":
+            try:
+                validate_country_code(value)
+            except ValidationError:
+                errors[name] = [_("Enter a two-letter ISO 3166 country code.")]
         elif name == "locale" and value not in dict(settings.LANGUAGES):
             errors[name] = [_("Choose one of the offered languages.")]
         cleaned[name] = value.upper() if name in ("currency", "country") else value

@@ -13,7 +13,7 @@ from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_
 
 from . import services
 from .forms import BranchForm, BusinessSettingsForm
-from .middleware import SESSION_BUSINESS_KEY, active_memberships
+from .middleware import SESSION_BUSINESS_KEY, active_memberships, membership_reaches_session
 from .models import Branch
 
 
@@ -32,7 +32,7 @@ def home(request):
 @permission_required(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def select_business(request):
-    memberships = list(active_memberships(request.user))
+    memberships = [m for m in active_memberships(request.user) if membership_reaches_session(request, m)]
     if not memberships and support_agent_of(request) is not None:
         # Support agents are platform staff, not employees: their home is the support console.
         return redirect("support_console:queue")

@@ -10,7 +10,7 @@ from staffroom.billing import services
 from staffroom.billing.activity import register_activity_source, unregister_activity_source
 from staffroom.billing.models import Invoice, RealizedSaving, Subscription
 from staffroom.core.testing import database_fingerprint
-from staffroom.security.tests.helpers import reauthenticated
+from staffroom.security.tests.helpers import enrol_totp, reauthenticated
 from staffroom.staff.models import Employee
 from staffroom.staff.tests.factories import make_employee, role_of
 
@@ -213,6 +213,7 @@ def test_orders_tell_the_advisor_who_created_or_claimed_an_order(subscribed, bus
 @pytest.fixture
 def operator_client(db, client):
     operator = get_user_model().objects.create_superuser(email="operator@example.test", password="x-Operator-1")
+    enrol_totp(operator)  # SECURITY.md 34: the operator console needs a second factor
     client.force_login(operator)
     return client
 

@@ -188,3 +188,65 @@ def test_the_api_asks_a_session_to_re_authenticate_for_blocking_and_role_changes
     assert token.delete(writes[4][1]).status_code == 204
     specialist.refresh_from_db()
     assert specialist.is_blocked and specialist.role_id == manager.role_id
+
+
+def test_minting_a_token_needs_a_recent_authentication_so_a_token_never_skips_it(
+    owner, specialist, client_for, api_for
+):
+    """SECURITY.md 32: a session that has not re-authenticated gets no token (pages and the API cookie alike)."""
+    from staffroom.identity.models import ApiToken
+
+    client = client_for(owner)
+    before = database_fingerprint()
+    refused = client.post("/me/tokens/", {"name": "sneaky"})
+    assert refused.status_code == 302 and refused["Location"].startswith(REAUTHENTICATE)
+    refused = client.post("/api/v1/tokens", data={"name": "sneaky"}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "reauthentication_required"
+    assert database_fingerprint() == before
+    assert not ApiToken.objects.for_business(owner.business).filter(name="sneaky").exists()
+    assert client.get("/me/tokens/").status_code == 200  # looking at one's tokens is not minting one
+    reauthenticated(client)
+    created = client.post("/api/v1/tokens", data={"name": "after confirming"}, content_type="application/json")
+    assert created.status_code == 201
+    # A token (itself minted under the rule, or by a full sign-in) is a credential of its own.
+    assert api_for(owner).post("/api/v1/tokens", data={"name": "x"}, content_type="application/json").status_code == 201
+
+
+def test_a_sign_in_completed_within_the_window_counts_as_recent(owner, specialist):
+    """An owner who has just signed in blocks without typing the password again; later the window has closed."""
+    import time_machine
+
+    from .helpers import new_browser, password_step
+
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client = new_browser()
+        password_step(client, owner)
+        client.get("/")
+    with time_machine.travel(start + dt.timedelta(seconds=60), tick=False):
+        response = client.post(f"/employees/{specialist.pk}/block/")
+        assert response.status_code == 302 and response["Location"] == "/employees/"
+        specialist.refresh_from_db()
+        assert specialist.is_blocked
+    with time_machine.travel(start + dt.timedelta(seconds=301), tick=False):
+        response = client.post(f"/employees/{specialist.pk}/unblock/")
+        assert response["Location"].startswith(REAUTHENTICATE)
+        specialist.refresh_from_db()
+        assert specialist.is_blocked
+
+
+def test_creating_an_employee_needs_a_recent_sign_in(owner, client_for):
+    client = client_for(owner)
+    before = database_fingerprint()
+    assert client.get("/employees/new/").status_code == 200
+    refused = client.post("/employees/new/", {"full_name": "New", "role": owner.role_id})
+    assert refused["Location"].startswith(REAUTHENTICATE)
+    body = {"full_name": "New", "role_id": owner.role_id}
+    refused = client.post("/api/v1/employees", data=body, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "reauthentication_required"
+    assert database_fingerprint() == before
+    preview = client.post("/api/v1/employees?dry_run=true", data=body, content_type="application/json")
+    assert preview.status_code == 200  # the price preview changes nothing
+    assert (
+        reauthenticated(client).post("/api/v1/employees", data=body, content_type="application/json").status_code == 201
+    )

@@ -57,7 +57,7 @@ def test_writes_to_another_business_answer_404_and_change_nothing(path, data, pa
 
 
 def test_invalid_employee_form_shows_errors_and_changes_nothing(owner, client_for):
-    client = client_for(owner)
+    client = reauthenticated(client_for(owner))
     before = database_fingerprint()
     response = client.post("/employees/new/", {"full_name": "", "login_email": "not-an-email", "role": ""})
     assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_invalid_employee_form_shows_errors_and_changes_nothing(owner, client_fo
 
 def test_a_role_of_another_business_is_not_a_choice(owner, outsider, client_for):
     foreign_role = outsider.role
-    response = client_for(owner).post("/employees/new/", {"full_name": "Eve", "role": foreign_role.pk})
+    response = reauthenticated(client_for(owner)).post("/employees/new/", {"full_name": "Eve", "role": foreign_role.pk})
     assert "role" in response.context["form"].errors
     assert not Employee.objects.for_business(owner.business).filter(full_name="Eve").exists()
 

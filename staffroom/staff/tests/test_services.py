@@ -9,7 +9,14 @@ from staffroom.core.testing import database_fingerprint
 from staffroom.security.models import SecurityEvent
 from staffroom.staff.catalogue import ALL_CODES, Perm
 from staffroom.staff.models import Role
-from staffroom.staff.services import employee_create, employee_update, role_create, role_delete, role_update
+from staffroom.staff.services import (
+    employee_create,
+    employee_update,
+    invitation_accept,
+    role_create,
+    role_delete,
+    role_update,
+)
 from staffroom.staff.tests.factories import make_employee, role_of
 
 
@@ -130,6 +137,9 @@ def test_an_existing_person_joins_a_second_business_with_the_same_login(business
     joined = employee_create(
         actor=outsider, full_name="Shared", role=role_of(other_business, "call_center"), login_email=owner.person.email
     )
+    # SECURITY.md 31: an invitation first; the login is linked once the person accepts.
+    assert joined.person_id is None
+    joined = invitation_accept(person=owner.person, invitation_id=joined.invitation.pk)
     assert joined.person_id == owner.person_id
     with pytest.raises(ValidationFailed):
         employee_create(

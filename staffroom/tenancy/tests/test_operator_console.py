@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from staffroom.security.tests.helpers import enrol_totp
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.tests.factories import PersonFactory
 from staffroom.tenancy.models import Branch, Business
@@ -9,6 +10,7 @@ from staffroom.tenancy.models import Branch, Business
 
 def test_operator_creates_a_business_with_roles_branches_and_owner(db):
     operator = PersonFactory(is_staff=True, is_superuser=True)
+    enrol_totp(operator)  # SECURITY.md 34: the console needs a second factor
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(operator)
     response = client.post(
