@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import CURRENCY_CHOICES, MoneyField
 
-from .calculations import LedgerState, PriceTerms
+from .calculations import LedgerState, PriceTerms, paid_through
 
 
 def _percent_field(label):
@@ -94,6 +94,9 @@ class Subscription(BusinessOwnedModel, TimestampedModel):
         _("status"), max_length=16, choices=SubscriptionStatus.choices, default=SubscriptionStatus.TRIAL
     )
     term_start = models.DateField(_("term start"))
+    # The day of the month terms end on (31 for a term started on Jan 31: Feb 28, then Mar 31, Apr 30, ...).
+    anchor_day = models.PositiveSmallIntegerField(_("anchor day"), null=True, blank=True, editable=False)
+    # The exclusive end of the prepaid value (the first unpaid day); people are shown `paid_through`.
     paid_until = models.DateField(_("paid until"), editable=False)
     billable_count = models.PositiveIntegerField(_("billable employees"), default=0, editable=False)
     ledger_version = models.PositiveIntegerField(default=0, editable=False)
@@ -130,6 +133,11 @@ class Subscription(BusinessOwnedModel, TimestampedModel):
         self.ledger_since = state.since
         self.ledger_monthly_price = str(state.monthly_price)
         self.paid_until = state.paid_until
+
+    @property
+    def paid_through(self):
+        """The last paid day, inclusive: what every page, API field and e-mail shows."""
+        return paid_through(self.paid_until)
 
     @property
     def renewal_plan(self) -> Plan:
@@ -198,6 +206,14 @@ class SeatLedgerEvent(BusinessOwnedModel):
         return f"{self.get_kind_display()} {self.effective_date}: {self.billable_before} → {self.billable_after}"
 
     @property
+    def paid_through_before(self):
+        return paid_through(self.paid_until_before) if self.paid_until_before else None
+
+    @property
+    def paid_through_after(self):
+        return paid_through(self.paid_until_after)
+
+    @property
     def cause_label(self) -> str:
         return str(CAUSE_LABELS.get(self.cause, self.cause))
 
@@ -256,6 +272,11 @@ class Invoice(BusinessOwnedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def term_through(self):
+        """The term's last day, inclusive (`term_end` is the exclusive end, the next term's first day)."""
+        return paid_through(self.term_end)
 
 
 class RealizedSaving(BusinessOwnedModel):

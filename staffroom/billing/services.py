@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from .models import (
     Subscription,
     SubscriptionStatus,
 )
+from .selectors import preview_from_effect
 
 # Renewal invoices are issued this many days before the paid-until date.
 RENEWAL_NOTICE_DAYS = 7
@@ -129,16 +131,35 @@ def seats_sync(*, actor, business, cause: str, employee=None, expected_seat_vers
     Runs inside the staff change's transaction, so the change and its ledger event commit or vanish together.
     """
     subscription = subscription_for_update(business)
+    today = business_today(business)
+    pinned_day = getattr(expected_seat_version, "as_of", None)
     if subscription is None:
-        if expected_seat_version not in (None, 0):
+        if expected_seat_version not in (None, 0) or (pinned_day is not None and pinned_day != today):
             raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
         return
-    if expected_seat_version is not None and expected_seat_version != subscription.ledger_version:
-        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
     billable_after = billable_employee_count(business)
+    if expected_seat_version is not None and (
+        int(expected_seat_version) != subscription.ledger_version or (pinned_day is not None and pinned_day != today)
+    ):
+        # The change is written already (this runs after it, in its transaction): the fresh preview is its effect
+        # now. The Conflict rolls the change back.
+        effect = seat_effect(subscription, billable_after=billable_after, effective=today)
+        fresh = preview_from_effect(subscription, effect, as_of=today)
+        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview", "preview": _json_ready(fresh)})
     if billable_after == subscription.billable_count:
         return
     _record_seat_change(subscription, billable_after=billable_after, cause=cause, actor=actor, employee=employee)
+
+
+def _json_ready(values: dict) -> dict:
+    return {
+        key: value.isoformat()
+        if isinstance(value, datetime.date)
+        else str(value)
+        if isinstance(value, Decimal)
+        else value
+        for key, value in values.items()
+    }
 
 
 def _record_seat_change(subscription: Subscription, *, billable_after: int, cause: str, actor=None, employee=None):
@@ -316,7 +337,7 @@ def invoice_issue(
                 kind=kind,
                 plan=plan,
                 term_start=term_start,
-                term_end=calculations.term_end(term_start, months),
+                term_end=calculations.term_end(term_start, months, subscription.anchor_day),
                 term_months=months,
                 billable_count=subscription.billable_count,
                 paid_seats=quote.paid_seats,
@@ -379,8 +400,13 @@ def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> In
 
 
 def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.date, actor_label: str) -> None:
-    """Restate the prepaid value for the invoice's term: W = days(start, end) · M(p) at the invoiced count."""
-    end = calculations.term_end(start, invoice.term_months)
+    """Restate the prepaid value for the invoice's term: W = days(start, end) · M(p) at the invoiced count.
+
+    The end comes from the subscription's stored anchor day, never from chaining the previous term's end.
+    """
+    anchor_day = calculations.anchor_day_for(start, subscription.anchor_day)
+    end = calculations.add_months_anchored(start, invoice.term_months, anchor_day)
+    subscription.anchor_day = anchor_day
     plan = invoice.plan
     paid_until_before = subscription.paid_until
     subscription.plan = plan

@@ -42,7 +42,7 @@ def overview(request):
             {
                 "seats": [(employee, seat) for employee, seat in seats if seat.is_billable],
                 "free_seats": [(employee, seat) for employee, seat in seats if not seat.is_billable],
-                "paid_seats": subscription.plan.price_terms.paid_seats(subscription.billable_count),
+                "seat_summary": selectors.seat_summary(business),
                 "monthly_price": subscription.plan.price_terms.monthly_price(subscription.billable_count),
                 "events": selectors.ledger_events(business).select_related("employee")[:50],
                 "invoices": selectors.invoices_for_business(business)[:50],
