@@ -1,6 +1,6 @@
 """REST API: the subscription, its seat ledger, invoices, next-term changes, purchase and the savings advisor."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -11,7 +11,7 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import api_permission
 from staffroom.staff.schemas import SeatPreviewOut
 
-from . import calculations, selectors, services
+from . import calculations, documents, selectors, services
 from .models import Invoice, Plan
 from .schemas import (
     InvoiceOut,
@@ -53,7 +53,7 @@ def _subscription(request):
 
 def subscription_out(subscription) -> dict:
     terms = subscription.plan.price_terms
-    renewal_plan = services.current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+    renewal_plan = services.renewal_plan_for(subscription)
     months = subscription.renewal_months
     renewal = calculations.invoice_quote(
         terms=renewal_plan.price_terms,
@@ -151,6 +151,20 @@ def invoice_detail(request, invoice_id: int):
     return invoice_out(
         get_for_business_or_404(selectors.invoices_for_business(request.business), request.business, pk=invoice_id)
     )
+
+
+@router.get("/billing/invoices/{invoice_id}/pdf", response={200: None})
+@api_permission(Perm.BILLING_VIEW)
+def invoice_pdf(request, invoice_id: int):
+    """The invoice as a numbered PDF document (application/pdf)."""
+    invoice = get_for_business_or_404(
+        selectors.invoices_for_business(request.business).select_related("subscription", "business"),
+        request.business,
+        pk=invoice_id,
+    )
+    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.invoice_pdf_filename(invoice)}"'
+    return response
 
 
 @router.post("/billing/next-term", response=SubscriptionOut)

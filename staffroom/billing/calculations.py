@@ -312,3 +312,102 @@ def monthly_saving(*, terms: PriceTerms, billable: int, made_free: int) -> Decim
     """What the monthly list price drops by when `made_free` billable employees become free."""
     made_free = max(0, min(made_free, billable))
     return terms.monthly_price(billable) - terms.monthly_price(billable - made_free)
+
+
+def monthly_equivalent(quote: InvoiceQuote) -> Decimal:
+    """What a term's invoice costs per month (exact; compare, never bill, with it)."""
+    return quote.total / quote.months
+
+
+def term_saving(
+    *,
+    terms: PriceTerms,
+    billable: int,
+    months_before: int,
+    discount_before: Decimal,
+    months_after: int,
+    discount_after: Decimal,
+    terms_after: PriceTerms | None = None,
+) -> Decimal:
+    """How much less a month the renewal costs after a change of term and/or plan, rounded half-up to the minor unit."""
+    before = invoice_quote(terms=terms, billable=billable, months=months_before, discount_percent=discount_before)
+    after = invoice_quote(
+        terms=terms_after or terms, billable=billable, months=months_after, discount_percent=discount_after
+    )
+    return round_money(monthly_equivalent(before) - monthly_equivalent(after), terms.currency)
+
+
+# --- the total in words (Russian invoices state it: "Сумма прописью") ------------------------------------
+
+_RU_UNITS_MALE = ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_RU_UNITS_FEMALE = ["", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_RU_TEENS = [
+    "десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать",
+    "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать",
+]  # fmt: skip
+_RU_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
+_RU_HUNDREDS = [
+    "", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот",
+]  # fmt: skip
+# (one, two-to-four, many; is feminine) for 10^3, 10^6, 10^9
+_RU_SCALES = [
+    (("тысяча", "тысячи", "тысяч"), True),
+    (("миллион", "миллиона", "миллионов"), False),
+    (("миллиард", "миллиарда", "миллиардов"), False),
+]
+_RU_CURRENCY = {"RUB": (("рубль", "рубля", "рублей"), False, ("копейка", "копейки", "копеек"), True)}
+
+
+def _ru_plural(number: int, forms: tuple[str, str, str]) -> str:
+    if number % 10 == 1 and number % 100 != 11:
+        return forms[0]
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def _ru_triad(number: int, feminine: bool) -> list[str]:
+    words = [_RU_HUNDREDS[number // 100]]
+    rest = number % 100
+    if 10 <= rest < 20:
+        words.append(_RU_TEENS[rest - 10])
+    else:
+        words.append(_RU_TENS[rest // 10])
+        words.append((_RU_UNITS_FEMALE if feminine else _RU_UNITS_MALE)[rest % 10])
+    return [word for word in words if word]
+
+
+def russian_number_in_words(number: int, *, feminine: bool = False) -> str:
+    if number == 0:
+        return "ноль"
+    words: list[str] = []
+    triads = []
+    while number:
+        number, triad = divmod(number, 1000)
+        triads.append(triad)
+    for power in range(len(triads) - 1, -1, -1):
+        triad = triads[power]
+        if not triad:
+            continue
+        if power == 0:
+            words += _ru_triad(triad, feminine)
+        else:
+            forms, scale_feminine = _RU_SCALES[power - 1]
+            words += _ru_triad(triad, scale_feminine)
+            words.append(_ru_plural(triad, forms))
+    return " ".join(words)
+
+
+def amount_in_words(amount: Decimal, currency: str, language: str) -> str | None:
+    """The amount written out where the locale's invoices expect it (Russian); None elsewhere."""
+    if not language.startswith("ru"):
+        return None
+    whole = int(amount)
+    minor = int((amount - whole) * 100)
+    if currency in _RU_CURRENCY:
+        major_forms, major_feminine, minor_forms, _minor_feminine = _RU_CURRENCY[currency]
+        text = f"{russian_number_in_words(whole, feminine=major_feminine)} {_ru_plural(whole, major_forms)}"
+        text += f" {minor:02d} {_ru_plural(minor, minor_forms)}"
+    else:
+        text = f"{russian_number_in_words(whole)} {currency} {minor:02d}"
+    return text[:1].upper() + text[1:]

@@ -261,3 +261,94 @@ def offered_plan(plan_id) -> Plan | None:
     if plan_id is None:
         return None
     return Plan.objects.filter(pk=plan_id, is_offered=True).first()
+
+
+# --- the savings center ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavingSuggestion:
+    kind: str  # "longer_term" or "cheaper_plan"
+    plan: Plan
+    months: int
+    monthly_saving: Decimal
+    renewal_total: Decimal
+
+
+def saving_suggestions(business) -> list[SavingSuggestion]:
+    """A longer prepaid term or a cheaper plan, when it lowers the monthly cost of the renewal, with the figure."""
+    from .services import renewal_plan_for
+
+    subscription = subscription_for_business(business)
+    if subscription is None:
+        return []
+    plan = renewal_plan_for(subscription)
+    months = subscription.renewal_months
+    billable = subscription.billable_count
+    suggestions = []
+    for longer in (term for term in calculations.TERM_MONTHS if term > months):
+        saving = calculations.term_saving(
+            terms=plan.price_terms,
+            billable=billable,
+            months_before=months,
+            discount_before=plan.discount_for(months),
+            months_after=longer,
+            discount_after=plan.discount_for(longer),
+        )
+        if saving > 0:
+            quote = calculations.invoice_quote(
+                terms=plan.price_terms, billable=billable, months=longer, discount_percent=plan.discount_for(longer)
+            )
+            suggestions.append(SavingSuggestion("longer_term", plan, longer, saving, quote.total))
+    for other in offered_plans(currency=plan.currency):
+        if other.code == plan.code:
+            continue
+        saving = calculations.term_saving(
+            terms=plan.price_terms,
+            billable=billable,
+            months_before=months,
+            discount_before=plan.discount_for(months),
+            months_after=months,
+            discount_after=other.discount_for(months),
+            terms_after=other.price_terms,
+        )
+        if saving > 0:
+            quote = calculations.invoice_quote(
+                terms=other.price_terms, billable=billable, months=months, discount_percent=other.discount_for(months)
+            )
+            suggestions.append(SavingSuggestion("cheaper_plan", other, months, saving, quote.total))
+    return sorted(suggestions, key=lambda suggestion: -suggestion.monthly_saving)
+
+
+@dataclass(frozen=True)
+class MonthOfSavings:
+    month: datetime.date  # the first day of the month, in the business's time zone
+    monthly_saving: Decimal
+    count: int
+
+
+def savings_by_month(business) -> list[MonthOfSavings]:
+    """Realized savings grouped by the local month they were made in, newest first."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(business.time_zone)
+    months: dict[datetime.date, list[Decimal]] = {}
+    for recorded_at, saving in realized_savings(business).values_list("recorded_at", "monthly_saving"):
+        local = recorded_at.astimezone(zone).date().replace(day=1)
+        months.setdefault(local, []).append(saving)
+    return [
+        MonthOfSavings(month, sum(values, Decimal(0)), len(values))
+        for month, values in sorted(months.items(), reverse=True)
+    ]
+
+
+def upcoming_price_changes(business) -> list:
+    """Plan price changes announced to this business, with the date its first term at the new price starts."""
+    from .models import BillingNotice, NoticeKind
+
+    return list(
+        BillingNotice.objects.for_business(business)
+        .filter(kind=NoticeKind.PRICE_CHANGE)
+        .select_related("plan")
+        .order_by("-effective_date")
+    )
