@@ -86,3 +86,51 @@ def test_owner_ticks_take_payments_on_a_role_and_sees_the_preview(browser_page, 
     page.wait_for_url("**/roles/")
     page.goto("/billing/")
     assert page.locator("[data-testid=paid-through]").get_attribute("datetime") == expected
+
+
+def test_in_russian_the_preview_and_the_billing_page_agree(browser_page, subscribed, owner, accountant):
+    """The owner makes an employee billable in Russian: the preview's charge now, discount and paid-through date,
+    then the Billing page's paid-through date and seat numbers are the same (numbers and dates, not the words)."""
+    page = browser_page
+    business = owner.business
+    business.locale = "ru"
+    business.save()
+    make_employee(business, "specialist", full_name="Третий Мастер", provides_services=True)
+    services.seats_recount(business=business)
+    subscription = Subscription.objects.for_business(business).get()
+    before = subscription.paid_through.isoformat()
+    expected = expected_paid_through(subscription, subscription.billable_count + 1)
+    billable_after = subscription.billable_count + 1
+    paid_after = subscription.plan.price_terms.paid_seats(billable_after)
+
+    browser_sign_in(page, owner)
+    page.goto(f"/employees/{accountant.pk}/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    preview = page.locator("[data-testid=seat-preview]")
+    preview.wait_for()
+    assert page.locator("[data-testid=preview-paid-through]").get_attribute("datetime") == before
+    page.check("#id_provides_services")
+    page.wait_for_function(
+        "expected => document.querySelector('[data-testid=preview-paid-through]')?.getAttribute('datetime') === expected",
+        arg=expected,
+    )
+    assert preview.locator("[data-field=charge-now]").get_attribute("data-value") == "0.00"
+    assert preview.locator("[data-field=term-discount]").get_attribute("data-value") == "15.00"  # a 12-month term
+    assert preview.locator("[data-field=paid-through-reason]").inner_text().strip()
+    billable_text = preview.locator("[data-field=billable]").inner_text()
+    assert billable_text.replace(" ", "") == f"{subscription.billable_count}→{billable_after}"
+    paid_text = preview.locator("[data-field=paid-seats]").inner_text()
+    assert paid_text.replace(" ", "").endswith(f"→{paid_after}")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/employees/")
+    summary = page.locator("[data-testid=seat-summary]")
+    assert summary.locator("[data-field=billable]").inner_text() == str(billable_after)
+    assert summary.locator("[data-field=paid-seats]").inner_text() == str(paid_after)
+
+    page.goto("/billing/")
+    assert page.locator("[data-testid=paid-through]").get_attribute("datetime") == expected
+    billing_summary = page.locator("[data-testid=seat-summary]")
+    assert billing_summary.locator("[data-field=billable]").inner_text() == str(billable_after)
+    assert billing_summary.locator("[data-field=paid-seats]").inner_text() == str(paid_after)
+    assert billing_summary.locator("[data-field=included-seats]").inner_text() == str(subscription.plan.free_seats)
+    page.screenshot(path="var/screenshot-billing-ru.png", full_page=True)
