@@ -14,6 +14,9 @@ from staffroom.staff.schemas import SeatPreviewOut
 from . import calculations, documents, selectors, services
 from .models import Invoice, Plan
 from .schemas import (
+    BillingPriceChangeOut,
+    BillingSavingsMonthOut,
+    BillingSavingSuggestionOut,
     InvoiceOut,
     LedgerEventOut,
     MakeFreeIn,
@@ -216,6 +219,7 @@ def savings(request, days: int = 30):
 def savings_realized(request):
     return [
         {
+            "kind": saving.kind,
             "employee_id": saving.employee_id,
             "employee": saving.employee_label,
             "monthly_saving": saving.monthly_saving,
@@ -223,6 +227,43 @@ def savings_realized(request):
             "recorded_at": saving.recorded_at,
         }
         for saving in selectors.realized_savings(request.business)
+    ]
+
+
+@router.get("/billing/savings/suggestions", response=list[BillingSavingSuggestionOut])
+@api_permission(Perm.BILLING_VIEW)
+def savings_suggestions(request):
+    """A longer prepaid term or a cheaper plan, when it lowers the renewal's monthly cost, with the figure."""
+    _subscription(request)
+    return [
+        {
+            "kind": item.kind,
+            "plan_id": item.plan.pk,
+            "plan": item.plan.name,
+            "months": item.months,
+            "monthly_saving": item.monthly_saving,
+            "renewal_total": item.renewal_total,
+            "currency": item.plan.currency,
+        }
+        for item in selectors.saving_suggestions(request.business)
+    ]
+
+
+@router.get("/billing/savings/by-month", response=list[BillingSavingsMonthOut])
+@api_permission(Perm.BILLING_VIEW)
+def savings_by_month(request):
+    return [
+        {"month": row.month, "monthly_saving": row.monthly_saving, "count": row.count}
+        for row in selectors.savings_by_month(request.business)
+    ]
+
+
+@router.get("/billing/price-changes", response=list[BillingPriceChangeOut])
+@api_permission(Perm.BILLING_VIEW)
+def price_changes(request):
+    return [
+        {"plan": plan_out(notice.plan), "effective_date": notice.effective_date, "announced_at": notice.created_at}
+        for notice in selectors.upcoming_price_changes(request.business)
     ]
 
 
@@ -243,6 +284,7 @@ def make_free(request, employee_id: int, payload: MakeFreeIn, dry_run: bool = Fa
     return Status(
         201,
         {
+            "kind": saving.kind,
             "employee_id": saving.employee_id,
             "employee": saving.employee_label,
             "monthly_saving": saving.monthly_saving,

@@ -106,8 +106,31 @@ class MakeFreeIn(Schema):
 
 
 class RealizedSavingOut(Schema):
+    kind: str
     employee_id: int | None
     employee: str
     monthly_saving: Decimal
     currency: str
     recorded_at: datetime
+
+
+class BillingSavingSuggestionOut(Schema):
+    kind: str
+    plan_id: int
+    plan: str
+    months: int
+    monthly_saving: Decimal
+    renewal_total: Decimal
+    currency: str
+
+
+class BillingSavingsMonthOut(Schema):
+    month: date
+    monthly_saving: Decimal
+    count: int
+
+
+class BillingPriceChangeOut(Schema):
+    plan: PlanOut
+    effective_date: date
+    announced_at: datetime

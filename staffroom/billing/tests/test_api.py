@@ -44,6 +44,9 @@ READS = [
     "/api/v1/billing/invoices",
     "/api/v1/billing/savings",
     "/api/v1/billing/savings/realized",
+    "/api/v1/billing/savings/suggestions",
+    "/api/v1/billing/savings/by-month",
+    "/api/v1/billing/price-changes",
 ]
 
 
