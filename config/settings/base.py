@@ -198,6 +198,12 @@ CACHES = {
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY") or SECRET_KEY
 
 STAFFROOM_PLATFORM_NAME = env("STAFFROOM_PLATFORM_NAME", "Staffroom")
+# Billing: where links in billing e-mails point, and the seller's legal details printed on invoice PDFs.
+BILLING_SITE_URL = env("BILLING_SITE_URL", "http://localhost:8000").rstrip("/")
+BILLING_SELLER_NAME = env("BILLING_SELLER_NAME", "Staffroom platform operator")
+BILLING_SELLER_DETAILS = env("BILLING_SELLER_DETAILS", "").replace("\\n", "\n")
+# Days before the paid-through date that the "renewal coming" e-mail goes out.
+BILLING_RENEWAL_REMINDER_DAYS = env_int("BILLING_RENEWAL_REMINDER_DAYS", 7)
 
 # Support desk: attachment limits, and how far ahead (real hours) the console's "breaching soon" queue looks.
 SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)

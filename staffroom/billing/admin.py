@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ class PlanAdmin(PlatformAdmin):
     readonly_fields = ("version",)
 
     def save_model(self, request, obj, form, change):
+        if change and (obj.effective_from is None or obj.effective_from < timezone.now().date()):
+            # Every revision is announced; each business gets it from its first term starting on or after the date.
+            obj.effective_from = timezone.now().date()
         if change:
             # A plan is never edited in place: the revision is a new version, taken by subscriptions at renewal.
             latest = Plan.objects.filter(code=obj.code).aggregate(latest=Max("version"))["latest"] or 0
@@ -49,6 +53,10 @@ class PlanAdmin(PlatformAdmin):
                 "currency": obj.currency,
             },
         )
+
+        if change:
+            told = services.plan_revision_announce(plan=obj, operator_label=str(request.user))
+            messages.info(request, _("The price change was announced to %(count)s businesses.") % {"count": told})
 
     def response_change(self, request, obj):
         return HttpResponseRedirect(reverse("admin:billing_plan_changelist"))

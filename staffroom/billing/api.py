@@ -1,6 +1,6 @@
 """REST API: the subscription, its seat ledger, invoices, next-term changes, purchase and the savings advisor."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -11,9 +11,12 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import api_permission
 from staffroom.staff.schemas import SeatPreviewOut
 
-from . import calculations, selectors, services
+from . import calculations, documents, selectors, services
 from .models import Invoice, Plan
 from .schemas import (
+    BillingPriceChangeOut,
+    BillingSavingsMonthOut,
+    BillingSavingSuggestionOut,
     InvoiceOut,
     LedgerEventOut,
     MakeFreeIn,
@@ -53,7 +56,7 @@ def _subscription(request):
 
 def subscription_out(subscription) -> dict:
     terms = subscription.plan.price_terms
-    renewal_plan = services.current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+    renewal_plan = services.renewal_plan_for(subscription)
     months = subscription.renewal_months
     renewal = calculations.invoice_quote(
         terms=renewal_plan.price_terms,
@@ -66,8 +69,10 @@ def subscription_out(subscription) -> dict:
         "status": subscription.status,
         "term_months": subscription.term_months,
         "term_start": subscription.term_start,
-        "paid_until": subscription.paid_until,
+        "paid_through": subscription.paid_through,
+        "anchor_day": subscription.anchor_day,
         "billable_count": subscription.billable_count,
+        "included_seats": terms.free_seats,
         "paid_seats": terms.paid_seats(subscription.billable_count),
         "monthly_price": terms.monthly_price(subscription.billable_count),
         "seat_version": subscription.ledger_version,
@@ -85,7 +90,7 @@ def invoice_out(invoice: Invoice) -> dict:
         "status": invoice.status,
         "plan": str(invoice.plan),
         "term_start": invoice.term_start,
-        "term_end": invoice.term_end,
+        "term_through": invoice.term_through,
         "term_months": invoice.term_months,
         "billable_count": invoice.billable_count,
         "paid_seats": invoice.paid_seats,
@@ -125,8 +130,8 @@ def ledger(request):
             "paid_seats_after": event.paid_seats_after,
             "monthly_price_before": event.monthly_price_before,
             "monthly_price_after": event.monthly_price_after,
-            "paid_until_before": event.paid_until_before,
-            "paid_until_after": event.paid_until_after,
+            "paid_through_before": event.paid_through_before,
+            "paid_through_after": event.paid_through_after,
             "employee_id": event.employee_id,
             "employee": event.employee_label,
             "cause": event.cause,
@@ -149,6 +154,20 @@ def invoice_detail(request, invoice_id: int):
     return invoice_out(
         get_for_business_or_404(selectors.invoices_for_business(request.business), request.business, pk=invoice_id)
     )
+
+
+@router.get("/billing/invoices/{invoice_id}/pdf", response={200: None})
+@api_permission(Perm.BILLING_VIEW)
+def invoice_pdf(request, invoice_id: int):
+    """The invoice as a numbered PDF document (application/pdf)."""
+    invoice = get_for_business_or_404(
+        selectors.invoices_for_business(request.business).select_related("subscription", "business"),
+        request.business,
+        pk=invoice_id,
+    )
+    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.invoice_pdf_filename(invoice)}"'
+    return response
 
 
 @router.post("/billing/next-term", response=SubscriptionOut)
@@ -200,6 +219,7 @@ def savings(request, days: int = 30):
 def savings_realized(request):
     return [
         {
+            "kind": saving.kind,
             "employee_id": saving.employee_id,
             "employee": saving.employee_label,
             "monthly_saving": saving.monthly_saving,
@@ -207,6 +227,43 @@ def savings_realized(request):
             "recorded_at": saving.recorded_at,
         }
         for saving in selectors.realized_savings(request.business)
+    ]
+
+
+@router.get("/billing/savings/suggestions", response=list[BillingSavingSuggestionOut])
+@api_permission(Perm.BILLING_VIEW)
+def savings_suggestions(request):
+    """A longer prepaid term or a cheaper plan, when it lowers the renewal's monthly cost, with the figure."""
+    _subscription(request)
+    return [
+        {
+            "kind": item.kind,
+            "plan_id": item.plan.pk,
+            "plan": item.plan.name,
+            "months": item.months,
+            "monthly_saving": item.monthly_saving,
+            "renewal_total": item.renewal_total,
+            "currency": item.plan.currency,
+        }
+        for item in selectors.saving_suggestions(request.business)
+    ]
+
+
+@router.get("/billing/savings/by-month", response=list[BillingSavingsMonthOut])
+@api_permission(Perm.BILLING_VIEW)
+def savings_by_month(request):
+    return [
+        {"month": row.month, "monthly_saving": row.monthly_saving, "count": row.count}
+        for row in selectors.savings_by_month(request.business)
+    ]
+
+
+@router.get("/billing/price-changes", response=list[BillingPriceChangeOut])
+@api_permission(Perm.BILLING_VIEW)
+def price_changes(request):
+    return [
+        {"plan": plan_out(notice.plan), "effective_date": notice.effective_date, "announced_at": notice.created_at}
+        for notice in selectors.upcoming_price_changes(request.business)
     ]
 
 
@@ -227,6 +284,7 @@ def make_free(request, employee_id: int, payload: MakeFreeIn, dry_run: bool = Fa
     return Status(
         201,
         {
+            "kind": saving.kind,
             "employee_id": saving.employee_id,
             "employee": saving.employee_label,
             "monthly_saving": saving.monthly_saving,

@@ -16,3 +16,4 @@ class BillingConfig(AppConfig):
 
         seat_hooks.register(services.seats_sync)
         seat_hooks.register_previewer(selectors.seat_preview)
+        seat_hooks.register_seat_summary(selectors.seat_summary)

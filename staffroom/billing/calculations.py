@@ -61,8 +61,42 @@ def add_months(anchor: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, day)
 
 
-def term_end(start: datetime.date, months: int) -> datetime.date:
-    return add_months(start, months)
+def add_months_anchored(start: datetime.date, months: int, anchor_day: int) -> datetime.date:
+    """`months` after `start`, on the subscription's anchor day clamped to that month's end.
+
+    A term started on Jan 31 (anchor 31) ends Feb 28; the next one, starting Feb 28, ends Mar 31 — not Mar 28.
+    """
+    if not 1 <= anchor_day <= 31:
+        raise ValueError("the anchor day is a day of the month, 1 to 31")
+    month_index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return datetime.date(year, month, min(anchor_day, calendar.monthrange(year, month)[1]))
+
+
+def is_on_anchor(day: datetime.date, anchor_day: int) -> bool:
+    """Whether `day` is the anchor day of its month (clamped: Feb 28 is on anchor 31 in a non-leap year)."""
+    return day.day == min(anchor_day, calendar.monthrange(day.year, day.month)[1])
+
+
+def anchor_day_for(start: datetime.date, anchor_day: int | None) -> int:
+    """The anchor a term starting on `start` keeps: the stored one when the term starts on it, else the start's day.
+
+    Seat changes can move the paid-through date off the anchor; the term that starts there then anchors anew.
+    """
+    if anchor_day is not None and is_on_anchor(start, anchor_day):
+        return anchor_day
+    return start.day
+
+
+def term_end(start: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
+    """The exclusive end of a k-month term (its first unpaid day), computed from the anchor, never chained."""
+    return add_months_anchored(start, months, anchor_day_for(start, anchor_day))
+
+
+def paid_through(exclusive_end: datetime.date) -> datetime.date:
+    """The last paid day (inclusive), the date shown to people; the exclusive end stays internal."""
+    return exclusive_end - datetime.timedelta(days=1)
 
 
 def local_date(moment: datetime.datetime, time_zone: str) -> datetime.date:
@@ -188,6 +222,8 @@ class SeatChangeEffect:
     paid_until_after: datetime.date
     renewal: InvoiceQuote
     state_after: LedgerState
+    # Why the paid-through date moves (or not): trial, unchanged, shortens, extends, kept, spent.
+    reason: str = "unchanged"
 
     @property
     def changes_price(self) -> bool:
@@ -214,14 +250,26 @@ def seat_change_effect(
         # No prepaid value yet (trial): the date is the trial's end whatever the seats.
         until_before = until_after = trial_until or effective
         state_after = None
+        reason = "trial"
     elif billable_before == billable_after or price_before == price_after:
         until_before = until_after = state.paid_until
         state_after = state
+        reason = "unchanged"
     else:
         until_before = state.paid_until
         candidate = ledger_seat_change(state, effective=effective, monthly_price=price_after)
         state_after = ledger_change_allowed(state, candidate, removal_extends_term=removal_extends_term)
         until_after = state_after.paid_until
+        if candidate is state:
+            reason = "spent"
+        elif until_after < until_before:
+            reason = "shortens"
+        elif until_after > until_before:
+            reason = "extends"
+        elif price_after < price_before and not removal_extends_term:
+            reason = "kept"
+        else:
+            reason = "unchanged"
     renewal = invoice_quote(
         terms=renewal_terms, billable=billable_after, months=renewal_months, discount_percent=renewal_discount_percent
     )
@@ -236,15 +284,24 @@ def seat_change_effect(
         paid_until_after=until_after,
         renewal=renewal,
         state_after=state_after,
+        reason=reason,
     )
 
 
 def subscription_purchase(
-    *, terms: PriceTerms, billable: int, start: datetime.date, months: int, discount_percent: Decimal
+    *,
+    terms: PriceTerms,
+    billable: int,
+    start: datetime.date,
+    months: int,
+    discount_percent: Decimal,
+    anchor_day: int | None = None,
 ) -> tuple[InvoiceQuote, LedgerState]:
     """A purchase or renewal of k months: the invoice at the discounted price, the ledger at the list price."""
     quote = invoice_quote(terms=terms, billable=billable, months=months, discount_percent=discount_percent)
-    state = ledger_open(start=start, end=term_end(start, months), monthly_price=terms.monthly_price(billable))
+    state = ledger_open(
+        start=start, end=term_end(start, months, anchor_day), monthly_price=terms.monthly_price(billable)
+    )
     return quote, state
 
 
@@ -255,3 +312,102 @@ def monthly_saving(*, terms: PriceTerms, billable: int, made_free: int) -> Decim
     """What the monthly list price drops by when `made_free` billable employees become free."""
     made_free = max(0, min(made_free, billable))
     return terms.monthly_price(billable) - terms.monthly_price(billable - made_free)
+
+
+def monthly_equivalent(quote: InvoiceQuote) -> Decimal:
+    """What a term's invoice costs per month (exact; compare, never bill, with it)."""
+    return quote.total / quote.months
+
+
+def term_saving(
+    *,
+    terms: PriceTerms,
+    billable: int,
+    months_before: int,
+    discount_before: Decimal,
+    months_after: int,
+    discount_after: Decimal,
+    terms_after: PriceTerms | None = None,
+) -> Decimal:
+    """How much less a month the renewal costs after a change of term and/or plan, rounded half-up to the minor unit."""
+    before = invoice_quote(terms=terms, billable=billable, months=months_before, discount_percent=discount_before)
+    after = invoice_quote(
+        terms=terms_after or terms, billable=billable, months=months_after, discount_percent=discount_after
+    )
+    return round_money(monthly_equivalent(before) - monthly_equivalent(after), terms.currency)
+
+
+# --- the total in words (Russian invoices state it: "Сумма прописью") ------------------------------------
+
+_RU_UNITS_MALE = ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_RU_UNITS_FEMALE = ["", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_RU_TEENS = [
+    "десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать",
+    "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать",
+]  # fmt: skip
+_RU_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
+_RU_HUNDREDS = [
+    "", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот",
+]  # fmt: skip
+# (one, two-to-four, many; is feminine) for 10^3, 10^6, 10^9
+_RU_SCALES = [
+    (("тысяча", "тысячи", "тысяч"), True),
+    (("миллион", "миллиона", "миллионов"), False),
+    (("миллиард", "миллиарда", "миллиардов"), False),
+]
+_RU_CURRENCY = {"RUB": (("рубль", "рубля", "рублей"), False, ("копейка", "копейки", "копеек"), True)}
+
+
+def _ru_plural(number: int, forms: tuple[str, str, str]) -> str:
+    if number % 10 == 1 and number % 100 != 11:
+        return forms[0]
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def _ru_triad(number: int, feminine: bool) -> list[str]:
+    words = [_RU_HUNDREDS[number // 100]]
+    rest = number % 100
+    if 10 <= rest < 20:
+        words.append(_RU_TEENS[rest - 10])
+    else:
+        words.append(_RU_TENS[rest // 10])
+        words.append((_RU_UNITS_FEMALE if feminine else _RU_UNITS_MALE)[rest % 10])
+    return [word for word in words if word]
+
+
+def russian_number_in_words(number: int, *, feminine: bool = False) -> str:
+    if number == 0:
+        return "ноль"
+    words: list[str] = []
+    triads = []
+    while number:
+        number, triad = divmod(number, 1000)
+        triads.append(triad)
+    for power in range(len(triads) - 1, -1, -1):
+        triad = triads[power]
+        if not triad:
+            continue
+        if power == 0:
+            words += _ru_triad(triad, feminine)
+        else:
+            forms, scale_feminine = _RU_SCALES[power - 1]
+            words += _ru_triad(triad, scale_feminine)
+            words.append(_ru_plural(triad, forms))
+    return " ".join(words)
+
+
+def amount_in_words(amount: Decimal, currency: str, language: str) -> str | None:
+    """The amount written out where the locale's invoices expect it (Russian); None elsewhere."""
+    if not language.startswith("ru"):
+        return None
+    whole = int(amount)
+    minor = int((amount - whole) * 100)
+    if currency in _RU_CURRENCY:
+        major_forms, major_feminine, minor_forms, _minor_feminine = _RU_CURRENCY[currency]
+        text = f"{russian_number_in_words(whole, feminine=major_feminine)} {_ru_plural(whole, major_forms)}"
+        text += f" {minor:02d} {_ru_plural(minor, minor_forms)}"
+    else:
+        text = f"{russian_number_in_words(whole)} {currency} {minor:02d}"
+    return text[:1].upper() + text[1:]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import CURRENCY_CHOICES, MoneyField
 
-from .calculations import LedgerState, PriceTerms
+from .calculations import LedgerState, PriceTerms, paid_through
 
 
 def _percent_field(label):
@@ -36,6 +36,8 @@ class Plan(TimestampedModel):
     grace_days = models.PositiveIntegerField(_("grace days"), default=14)
     trial_days = models.PositiveIntegerField(_("trial days"), default=14)
     is_offered = models.BooleanField(_("offered to businesses"), default=True)
+    # A revision announced ahead: terms starting before this date keep the previous version (empty: at once).
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -108,6 +110,11 @@ class Subscription(BusinessOwnedModel, TimestampedModel):
         _("status"), max_length=16, choices=SubscriptionStatus.choices, default=SubscriptionStatus.TRIAL
     )
     term_start = models.DateField(_("term start"))
+    customer_legal_name = models.CharField(_("legal name on invoices"), max_length=200, blank=True)
+    customer_details = models.TextField(_("legal details on invoices"), max_length=1000, blank=True)
+    # The day of the month terms end on (31 for a term started on Jan 31: Feb 28, then Mar 31, Apr 30, ...).
+    anchor_day = models.PositiveSmallIntegerField(_("anchor day"), null=True, blank=True, editable=False)
+    # The exclusive end of the prepaid value (the first unpaid day); people are shown `paid_through`.
     paid_until = models.DateField(_("paid until"), editable=False)
     billable_count = models.PositiveIntegerField(_("billable employees"), default=0, editable=False)
     ledger_version = models.PositiveIntegerField(default=0, editable=False)
@@ -144,6 +151,11 @@ class Subscription(BusinessOwnedModel, TimestampedModel):
         self.ledger_since = state.since
         self.ledger_monthly_price = str(state.monthly_price)
         self.paid_until = state.paid_until
+
+    @property
+    def paid_through(self):
+        """The last paid day, inclusive: what every page, API field and e-mail shows."""
+        return paid_through(self.paid_until)
 
     @property
     def renewal_plan(self) -> Plan:
@@ -212,6 +224,14 @@ class SeatLedgerEvent(BusinessOwnedModel):
         return f"{self.get_kind_display()} {self.effective_date}: {self.billable_before} → {self.billable_after}"
 
     @property
+    def paid_through_before(self):
+        return paid_through(self.paid_until_before) if self.paid_until_before else None
+
+    @property
+    def paid_through_after(self):
+        return paid_through(self.paid_until_after)
+
+    @property
     def cause_label(self) -> str:
         return str(CAUSE_LABELS.get(self.cause, self.cause))
 
@@ -271,13 +291,27 @@ class Invoice(BusinessOwnedModel, TimestampedModel):
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
+    @property
+    def term_through(self):
+        """The term's last day, inclusive (`term_end` is the exclusive end, the next term's first day)."""
+        return paid_through(self.term_end)
+
+
+class SavingKind(models.TextChoices):
+    ADVISOR = "advisor", _("Made free on the advisor's advice")
+    MADE_FREE = "made_free", _("Made free by hand")
+    BLOCKED = "blocked", _("Employee blocked")
+    LONGER_TERM = "longer_term", _("Longer prepaid term")
+    CHEAPER_PLAN = "cheaper_plan", _("Cheaper plan")
+
 
 class RealizedSaving(BusinessOwnedModel):
-    """A billable employee made free on the savings advisor's advice, and what it saves per month."""
+    """An action that lowered the bill, and what it saves per month (the savings center)."""
 
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="realized_savings")
+    kind = models.CharField(_("kind"), max_length=16, choices=SavingKind.choices, default=SavingKind.ADVISOR)
     employee = models.ForeignKey("staff.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    employee_label = models.CharField(max_length=200)
+    employee_label = models.CharField(max_length=200, blank=True)
     monthly_saving = MoneyField(verbose_name=_("monthly saving"))
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     actor_label = models.CharField(max_length=200, blank=True)
@@ -289,4 +323,39 @@ class RealizedSaving(BusinessOwnedModel):
         ordering = ["-recorded_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.employee_label}: {self.monthly_saving} {self.currency}"
+        return f"{self.get_kind_display()} {self.employee_label}: {self.monthly_saving} {self.currency}"
+
+
+class NoticeKind(models.TextChoices):
+    INVOICE_ISSUED = "invoice_issued", _("Invoice issued")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received")
+    RENEWAL_COMING = "renewal_coming", _("Renewal coming")
+    GRACE_STARTED = "grace_started", _("Grace period started")
+    READ_ONLY = "read_only", _("Read-only mode")
+    PRICE_CHANGE = "price_change", _("Plan price change")
+
+
+class BillingNotice(BusinessOwnedModel):
+    """One e-mail the platform owes a business about its bill; (business, kind, key) makes each event mail once."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
+    # What the event is about: an invoice number, a paid-through date, a plan version.
+    key = models.CharField(max_length=64)
+    invoice = models.ForeignKey("Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("billing notice")
+        verbose_name_plural = _("billing notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "kind", "key"], name="billing_notice_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"

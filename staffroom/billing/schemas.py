@@ -25,8 +25,10 @@ class SubscriptionOut(Schema):
     status: str
     term_months: int
     term_start: date
-    paid_until: date
+    paid_through: date
+    anchor_day: int | None
     billable_count: int
+    included_seats: int
     paid_seats: int
     monthly_price: Decimal
     seat_version: int
@@ -45,8 +47,8 @@ class LedgerEventOut(Schema):
     paid_seats_after: int
     monthly_price_before: Decimal
     monthly_price_after: Decimal
-    paid_until_before: date | None
-    paid_until_after: date
+    paid_through_before: date | None
+    paid_through_after: date
     employee_id: int | None
     employee: str
     cause: str
@@ -61,7 +63,7 @@ class InvoiceOut(Schema):
     status: str
     plan: str
     term_start: date
-    term_end: date
+    term_through: date
     term_months: int
     billable_count: int
     paid_seats: int
@@ -104,8 +106,31 @@ class MakeFreeIn(Schema):
 
 
 class RealizedSavingOut(Schema):
+    kind: str
     employee_id: int | None
     employee: str
     monthly_saving: Decimal
     currency: str
     recorded_at: datetime
+
+
+class BillingSavingSuggestionOut(Schema):
+    kind: str
+    plan_id: int
+    plan: str
+    months: int
+    monthly_saving: Decimal
+    renewal_total: Decimal
+    currency: str
+
+
+class BillingSavingsMonthOut(Schema):
+    month: date
+    monthly_saving: Decimal
+    count: int
+
+
+class BillingPriceChangeOut(Schema):
+    plan: PlanOut
+    effective_date: date
+    announced_at: datetime

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,18 +20,21 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
 from staffroom.staff.selectors import billable_employee_count
 
-from . import calculations
+from . import calculations, notifications
 from .models import (
     Invoice,
     InvoiceKind,
     InvoiceStatus,
     LedgerEventKind,
+    NoticeKind,
     Plan,
     RealizedSaving,
+    SavingKind,
     SeatLedgerEvent,
     Subscription,
     SubscriptionStatus,
 )
+from .selectors import preview_from_effect
 
 # Renewal invoices are issued this many days before the paid-until date.
 RENEWAL_NOTICE_DAYS = 7
@@ -50,8 +56,20 @@ def subscription_for_update(business) -> Subscription | None:
     )
 
 
-def current_plan_version(code: str) -> Plan | None:
-    return Plan.objects.filter(code=code).order_by("-version").first()
+def current_plan_version(code: str, on: datetime.date | None = None) -> Plan | None:
+    """The newest version of a plan in force on a date (a term starting then takes it); without a date, the newest.
+
+    A revision announced ahead (`effective_from`) applies only to terms that start on or after that date.
+    """
+    versions = Plan.objects.filter(code=code).order_by("-version")
+    if on is not None:
+        versions = versions.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+    return versions.first()
+
+
+def renewal_plan_for(subscription: Subscription) -> Plan:
+    """The plan version the next term (starting at the exclusive end of the paid value) is billed at."""
+    return current_plan_version(subscription.renewal_plan.code, on=subscription.paid_until) or subscription.renewal_plan
 
 
 def _label(actor) -> str:
@@ -64,7 +82,7 @@ def _label(actor) -> str:
 def seat_effect(subscription: Subscription, *, billable_after: int, effective: datetime.date):
     """What moving from the recorded billable count to `billable_after` does; previews and changes both call it."""
     plan = subscription.plan
-    renewal_plan = current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+    renewal_plan = renewal_plan_for(subscription)
     months = subscription.renewal_months
     return calculations.seat_change_effect(
         state=subscription.ledger_state,
@@ -129,16 +147,35 @@ def seats_sync(*, actor, business, cause: str, employee=None, expected_seat_vers
     Runs inside the staff change's transaction, so the change and its ledger event commit or vanish together.
     """
     subscription = subscription_for_update(business)
+    today = business_today(business)
+    pinned_day = getattr(expected_seat_version, "as_of", None)
     if subscription is None:
-        if expected_seat_version not in (None, 0):
+        if expected_seat_version not in (None, 0) or (pinned_day is not None and pinned_day != today):
             raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
         return
-    if expected_seat_version is not None and expected_seat_version != subscription.ledger_version:
-        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview"})
     billable_after = billable_employee_count(business)
+    if expected_seat_version is not None and (
+        int(expected_seat_version) != subscription.ledger_version or (pinned_day is not None and pinned_day != today)
+    ):
+        # The change is written already (this runs after it, in its transaction): the fresh preview is its effect
+        # now. The Conflict rolls the change back.
+        effect = seat_effect(subscription, billable_after=billable_after, effective=today)
+        fresh = preview_from_effect(subscription, effect, as_of=today)
+        raise Conflict(STALE_PREVIEW_MESSAGE, extra={"code": "stale_preview", "preview": _json_ready(fresh)})
     if billable_after == subscription.billable_count:
         return
     _record_seat_change(subscription, billable_after=billable_after, cause=cause, actor=actor, employee=employee)
+
+
+def _json_ready(values: dict) -> dict:
+    return {
+        key: value.isoformat()
+        if isinstance(value, datetime.date)
+        else str(value)
+        if isinstance(value, Decimal)
+        else value
+        for key, value in values.items()
+    }
 
 
 def _record_seat_change(subscription: Subscription, *, billable_after: int, cause: str, actor=None, employee=None):
@@ -177,6 +214,16 @@ def _record_seat_change(subscription: Subscription, *, billable_after: int, caus
             "employee": event.employee_label,
         },
     )
+    saving_kind = SAVING_CAUSES.get(cause)
+    if saving_kind is not None and effect.monthly_price_after < effect.monthly_price_before:
+        saving_record(
+            business=subscription.business,
+            employee=employee,
+            monthly_saving=effect.monthly_price_before - effect.monthly_price_after,
+            actor=actor,
+            kind=saving_kind,
+            subscription=subscription,
+        )
     return event
 
 
@@ -248,6 +295,7 @@ def subscription_change_next_term(*, actor, plan: Plan | None = None, term_month
     if plan is not None and (not plan.is_offered or plan.currency != subscription.plan.currency):
         raise field_error("plan", _("Choose a plan that is offered in your currency."))
     before = {"next_plan": str(subscription.renewal_plan), "next_term_months": subscription.renewal_months}
+    plan_before, months_before = renewal_plan_for(subscription), subscription.renewal_months
     if plan is not None:
         subscription.next_plan = plan
     if term_months is not None:
@@ -263,6 +311,73 @@ def subscription_change_next_term(*, actor, plan: Plan | None = None, term_month
         target=subscription,
         before=before,
         after={"next_plan": str(subscription.renewal_plan), "next_term_months": subscription.renewal_months},
+    )
+    _record_next_term_savings(subscription, plan_before=plan_before, months_before=months_before, actor=actor)
+    return subscription
+
+
+def _record_next_term_savings(subscription: Subscription, *, plan_before: Plan, months_before: int, actor) -> None:
+    """A longer term and a cheaper plan each lower the renewal's monthly cost: the savings center records each."""
+    billable = subscription.billable_count
+    plan_after, months_after = renewal_plan_for(subscription), subscription.renewal_months
+    longer = calculations.term_saving(
+        terms=plan_before.price_terms,
+        billable=billable,
+        months_before=months_before,
+        discount_before=plan_before.discount_for(months_before),
+        months_after=months_after,
+        discount_after=plan_before.discount_for(months_after),
+    )
+    if months_after > months_before and longer > 0:
+        saving_record(
+            business=subscription.business,
+            employee=None,
+            monthly_saving=longer,
+            actor=actor,
+            kind=SavingKind.LONGER_TERM,
+            subscription=subscription,
+        )
+    cheaper = calculations.term_saving(
+        terms=plan_before.price_terms,
+        billable=billable,
+        months_before=months_after,
+        discount_before=plan_before.discount_for(months_after),
+        months_after=months_after,
+        discount_after=plan_after.discount_for(months_after),
+        terms_after=plan_after.price_terms,
+    )
+    if plan_after.code != plan_before.code and cheaper > 0:
+        saving_record(
+            business=subscription.business,
+            employee=None,
+            monthly_saving=cheaper,
+            actor=actor,
+            kind=SavingKind.CHEAPER_PLAN,
+            subscription=subscription,
+        )
+
+
+@transaction.atomic
+def subscription_billing_details_change(*, actor, legal_name: str, details: str) -> Subscription:
+    """The legal name and details (address, tax number) printed as the customer on new invoices."""
+    require(actor, Perm.BILLING_MANAGE)
+    subscription = subscription_for_update(actor.business)
+    if subscription is None:
+        raise Conflict(_("This business has no subscription."))
+    legal_name, details = legal_name.strip(), details.strip()
+    if len(legal_name) > 200:
+        raise field_error("customer_legal_name", _("Use at most 200 characters."))
+    if len(details) > 1000:
+        raise field_error("customer_details", _("Use at most 1000 characters."))
+    before = {"legal_name": subscription.customer_legal_name, "details": subscription.customer_details}
+    subscription.customer_legal_name, subscription.customer_details = legal_name, details
+    subscription.save(update_fields=["customer_legal_name", "customer_details", "updated_at"])
+    security_event_record(
+        event_type="billing.details_changed",
+        actor=actor,
+        target=subscription,
+        before=before,
+        after={"legal_name": legal_name, "details": details},
     )
     return subscription
 
@@ -316,7 +431,7 @@ def invoice_issue(
                 kind=kind,
                 plan=plan,
                 term_start=term_start,
-                term_end=calculations.term_end(term_start, months),
+                term_end=calculations.term_end(term_start, months, subscription.anchor_day),
                 term_months=months,
                 billable_count=subscription.billable_count,
                 paid_seats=quote.paid_seats,
@@ -346,6 +461,7 @@ def invoice_issue(
         target=invoice,
         after={"number": invoice.number, "total": str(invoice.total), "term_start": term_start, "months": months},
     )
+    notifications.notice_record(subscription, kind=NoticeKind.INVOICE_ISSUED, key=invoice.number, invoice=invoice)
     return invoice, True
 
 
@@ -360,7 +476,6 @@ def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> In
         raise field_error("months", _("Choose a term of 1, 3, 6 or 12 months."))
     if subscription.status == SubscriptionStatus.ACTIVE:
         raise Conflict(_("The subscription is paid; change the plan or term for the next term instead."))
-    plan = plan or current_plan_version(subscription.plan.code) or subscription.plan
     today = business_today(actor.business)
     if subscription.status == SubscriptionStatus.TRIAL:
         start = max(today, subscription.paid_until)  # the trial runs out first
@@ -368,6 +483,7 @@ def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> In
         start = subscription.paid_until  # grace days were used: the new term continues the old one
     else:
         start = today
+    plan = plan or current_plan_version(subscription.plan.code, on=start) or subscription.plan
     # The purchase replaces any unpaid renewal invoice.
     Invoice.objects.for_business(actor.business).filter(
         subscription=subscription, kind=InvoiceKind.RENEWAL, status=InvoiceStatus.ISSUED
@@ -379,8 +495,13 @@ def subscription_purchase(*, actor, months: int, plan: Plan | None = None) -> In
 
 
 def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.date, actor_label: str) -> None:
-    """Restate the prepaid value for the invoice's term: W = days(start, end) · M(p) at the invoiced count."""
-    end = calculations.term_end(start, invoice.term_months)
+    """Restate the prepaid value for the invoice's term: W = days(start, end) · M(p) at the invoiced count.
+
+    The end comes from the subscription's stored anchor day, never from chaining the previous term's end.
+    """
+    anchor_day = calculations.anchor_day_for(start, subscription.anchor_day)
+    end = calculations.add_months_anchored(start, invoice.term_months, anchor_day)
+    subscription.anchor_day = anchor_day
     plan = invoice.plan
     paid_until_before = subscription.paid_until
     subscription.plan = plan
@@ -509,6 +630,7 @@ def invoice_mark_paid(
         target_label=invoice.number,
         after={"total": str(invoice.total), "method": invoice.payment_method, "by": operator_label},
     )
+    notifications.notice_record(subscription, kind=NoticeKind.PAYMENT_RECEIVED, key=invoice.number, invoice=invoice)
     today = today or business_today(invoice.business)
     applied = _apply_paid_renewal_if_due(subscription, today, operator_label)
     return PaymentRecorded(invoice, applied)
@@ -536,6 +658,9 @@ def _set_status(subscription: Subscription, status: str, reason: str) -> None:
         before={"status": before},
         after={"status": status, "reason": reason},
     )
+    kind = {SubscriptionStatus.GRACE: NoticeKind.GRACE_STARTED, SubscriptionStatus.READ_ONLY: NoticeKind.READ_ONLY}
+    if status in kind:
+        notifications.notice_record(subscription, kind=kind[status], key=subscription.paid_until.isoformat())
 
 
 def subscription_run_day(
@@ -556,6 +681,11 @@ def subscription_run_day(
         return
     if _apply_paid_renewal_if_due(subscription, run_date, "billing_run"):
         report.terms_opened += 1
+    reminder_from = subscription.paid_until - datetime.timedelta(days=settings.BILLING_RENEWAL_REMINDER_DAYS)
+    if subscription.status == SubscriptionStatus.ACTIVE and reminder_from <= run_date < subscription.paid_until:
+        notifications.notice_record(
+            subscription, kind=NoticeKind.RENEWAL_COMING, key=subscription.paid_until.isoformat()
+        )
     if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.GRACE):
         notice_from = subscription.paid_until - datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
         if run_date >= notice_from:
@@ -588,11 +718,13 @@ def subscription_run_day(
             )
             if not already_paid and not already_issued:
                 code = subscription.renewal_plan.code
-                if plans is None or code not in plans:
-                    plan = current_plan_version(code) or subscription.renewal_plan
+                # Versions in force depend on the term start; cache the lookup per (code, start) for the run.
+                cache_key = (code, subscription.paid_until)
+                if plans is None or cache_key not in plans:
+                    plan = renewal_plan_for(subscription)
                     if plans is not None:
-                        plans[code] = plan
-                plan = plans[code] if plans is not None else plan
+                        plans[cache_key] = plan
+                plan = plans[cache_key] if plans is not None else plan
                 _invoice, created = invoice_issue(
                     subscription=subscription,
                     kind=InvoiceKind.RENEWAL,
@@ -633,12 +765,14 @@ def billing_run(*, run_date: datetime.date, time_zone: str | None = None) -> Run
     """Everything due on a date, for every business (or those in one time zone, on their local date); safe to
     repeat and to run in several workers at once."""
     report = RunReport()
-    notice_horizon = run_date + datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
+    notice_horizon = run_date + datetime.timedelta(
+        days=max(RENEWAL_NOTICE_DAYS, settings.BILLING_RENEWAL_REMINDER_DAYS)
+    )
     due = Subscription.objects.unscoped().filter(paid_until__lte=notice_horizon)
     if time_zone is not None:
         due = due.filter(business__time_zone=time_zone)
     due = due.exclude(status=SubscriptionStatus.READ_ONLY).values_list("pk", "business_id").order_by("pk")
-    plans: dict[str, Plan] = {}  # the newest version of each plan code, looked up once per run
+    plans: dict[tuple[str, datetime.date], Plan] = {}  # the version in force per plan code and term start
     batch: list[tuple[int, int]] = []
     for row in due.iterator(chunk_size=2000):
         batch.append(row)
@@ -653,25 +787,38 @@ def billing_run(*, run_date: datetime.date, time_zone: str | None = None) -> Run
 # --- savings -----------------------------------------------------------------------------------------
 
 
-def saving_record(*, business, employee, monthly_saving, actor) -> RealizedSaving | None:
-    """Called inside the change that made an advised employee free."""
-    subscription = Subscription.objects.for_business(business).first()
+# Seat changes that lower the bill, by their cause: what the savings center calls them.
+SAVING_CAUSES = {
+    "employee.updated": SavingKind.MADE_FREE,
+    "employee.role_changed": SavingKind.MADE_FREE,
+    "role.permissions_changed": SavingKind.MADE_FREE,
+    "employee.blocked": SavingKind.BLOCKED,
+}
+
+
+def saving_record(
+    *, business, employee, monthly_saving, actor, kind: str = SavingKind.ADVISOR, subscription=None
+) -> RealizedSaving | None:
+    """Called inside the change that lowered the bill: the savings center's record of it."""
+    subscription = subscription or Subscription.objects.for_business(business).first()
     if subscription is None or monthly_saving <= 0:
         return None
     saving = RealizedSaving.objects.create(
         business=business,
         subscription=subscription,
+        kind=kind,
         employee=employee,
-        employee_label=str(employee)[:200],
+        employee_label=str(employee)[:200] if employee is not None else "",
         monthly_saving=monthly_saving,
         currency=subscription.plan.currency,
         actor_label=_label(actor),
     )
     security_event_record(
         event_type="billing.saving_realized",
+        business=business,
         actor=actor,
-        target=employee,
-        after={"monthly_saving": str(monthly_saving), "currency": saving.currency},
+        target=employee if employee is not None else subscription,
+        after={"kind": kind, "monthly_saving": str(monthly_saving), "currency": saving.currency},
     )
     return saving
 
@@ -690,6 +837,8 @@ def employee_make_free(*, actor, employee, role=None, expected_seat_version: int
         raise Conflict(_("This business has no subscription."))
     terms = subscription.plan.price_terms
     price_before = terms.monthly_price(subscription.billable_count)
+    last_saving = RealizedSaving.objects.for_business(actor.business).order_by("-pk").first()
+    last_saving_id = last_saving.pk if last_saving else 0
     changes = {"provides_services": False}
     if role is not None and not employee.is_designated_owner:
         changes["role"] = role
@@ -702,4 +851,61 @@ def employee_make_free(*, actor, employee, role=None, expected_seat_version: int
     saving = price_before - terms.monthly_price(subscription.billable_count)
     if saving <= 0:
         raise Conflict(_("This employee is within the free seats: making them free saves nothing."))
-    return saving_record(business=actor.business, employee=employee, monthly_saving=saving, actor=actor)
+    # The seat change recorded the saving as made free by hand; it was the advisor's advice.
+    recorded = (
+        RealizedSaving.objects.for_business(actor.business)
+        .filter(subscription=subscription, employee=employee, kind=SavingKind.MADE_FREE, pk__gt=last_saving_id)
+        .order_by("-pk")
+        .first()
+    )
+    if recorded is None:
+        return saving_record(business=actor.business, employee=employee, monthly_saving=saving, actor=actor)
+    recorded.kind = SavingKind.ADVISOR
+    recorded.save(update_fields=["kind"])
+    return recorded
+
+
+# --- plan price changes ----------------------------------------------------------------------------------
+
+
+def plan_revision_announce(*, plan: Plan, operator_label: str, today: datetime.date | None = None) -> int:
+    """Announce a new plan version to every business on the plan: one e-mail each, with its own effective date.
+
+    The version applies to terms that start on or after `effective_from`, so a business's date is its first renewal
+    on or after it — never before the end of the term it has paid. Returns how many businesses were told.
+    """
+    today = today or timezone.now().date()
+    if plan.effective_from is None or plan.effective_from < today:
+        raise field_error("effective_from", _("Announce a price change with an effective date from today on."))
+    told = 0
+    subscription_ids = (
+        Subscription.objects.unscoped()
+        .filter(Q(plan__code=plan.code, next_plan__isnull=True) | Q(next_plan__code=plan.code))
+        .values_list("pk", "business_id")
+        .order_by("pk")
+    )
+    for subscription_id, business_id in subscription_ids:
+        with transaction.atomic():
+            subscription = (
+                Subscription.objects.for_business(business_id)
+                .select_for_update(of=("self",))
+                .select_related("plan", "next_plan", "business")
+                .get(pk=subscription_id)
+            )
+            effective = notifications.first_term_start_on_or_after(subscription, plan.effective_from)
+            notice = notifications.notice_record(
+                subscription,
+                kind=NoticeKind.PRICE_CHANGE,
+                key=f"plan-{plan.pk}",
+                plan=plan,
+                effective_date=effective,
+            )
+            if notice is not None:
+                told += 1
+                security_event_record(
+                    event_type="billing.price_change_announced",
+                    business=subscription.business,
+                    target=subscription,
+                    after={"plan": str(plan), "effective": effective, "by": operator_label},
+                )
+    return told

@@ -1,7 +1,7 @@
 """Pages: the Billing page, printable invoices, the "will my price change?" preview fragment, the savings advisor."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +13,7 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import permission_required
 from staffroom.staff.selectors import employee_seat, employees_for_business
 
-from . import calculations, selectors, services
+from . import calculations, documents, selectors, services
 from .models import SubscriptionStatus, TermMonths
 
 
@@ -36,13 +36,13 @@ def overview(request):
     context = {"subscription": subscription}
     if subscription is not None:
         seats = [(employee, employee_seat(employee)) for employee in employees_for_business(business)]
-        renewal_plan = services.current_plan_version(subscription.renewal_plan.code) or subscription.renewal_plan
+        renewal_plan = services.renewal_plan_for(subscription)
         months = subscription.renewal_months
         context.update(
             {
                 "seats": [(employee, seat) for employee, seat in seats if seat.is_billable],
                 "free_seats": [(employee, seat) for employee, seat in seats if not seat.is_billable],
-                "paid_seats": subscription.plan.price_terms.paid_seats(subscription.billable_count),
+                "seat_summary": selectors.seat_summary(business),
                 "monthly_price": subscription.plan.price_terms.monthly_price(subscription.billable_count),
                 "events": selectors.ledger_events(business).select_related("employee")[:50],
                 "invoices": selectors.invoices_for_business(business)[:50],
@@ -58,6 +58,7 @@ def overview(request):
                 "can_purchase": subscription.status != SubscriptionStatus.ACTIVE,
                 "savings": selectors.savings_advice(business, days=_advisor_days(request)),
                 "realized": selectors.realized_savings(business)[:20],
+                "price_changes": selectors.upcoming_price_changes(business),
             }
         )
     return render(request, "billing/overview.html", context)
@@ -98,6 +99,55 @@ def invoice_detail(request, invoice_id):
         selectors.invoices_for_business(request.business), request.business, pk=invoice_id
     )
     return render(request, "billing/invoice.html", {"invoice": invoice, "business": request.business})
+
+
+@permission_required(Perm.BILLING_VIEW)
+def invoice_pdf(request, invoice_id):
+    invoice = get_for_business_or_404(
+        selectors.invoices_for_business(request.business).select_related("subscription", "business"),
+        request.business,
+        pk=invoice_id,
+    )
+    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.invoice_pdf_filename(invoice)}"'
+    return response
+
+
+@permission_required(Perm.BILLING_VIEW)
+def savings_center(request):
+    """Every action that lowered the bill, what more would lower it, and the savings by month."""
+    business = request.business
+    subscription = selectors.subscription_for_business(business)
+    if subscription is None:
+        raise Http404
+    return render(
+        request,
+        "billing/savings.html",
+        {
+            "subscription": subscription,
+            "savings": selectors.savings_advice(business, days=_advisor_days(request)),
+            "suggestions": selectors.saving_suggestions(business),
+            "realized": selectors.realized_savings(business)[:100],
+            "by_month": selectors.savings_by_month(business),
+            "price_changes": selectors.upcoming_price_changes(business),
+        },
+    )
+
+
+@permission_required(Perm.BILLING_MANAGE)
+@require_POST
+def billing_details_change(request):
+    try:
+        services.subscription_billing_details_change(
+            actor=request.employee,
+            legal_name=request.POST.get("customer_legal_name", ""),
+            details=request.POST.get("customer_details", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved: new invoices carry these details."))
+    return redirect("billing:overview")
 
 
 def _render_preview(request, preview):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from staffroom.core.api import IsoDate
 from staffroom.core.errors import ValidationFailed
 from staffroom.core.shortcuts import choice_for_business, choices_for_business, get_for_business_or_404
 from staffroom.security.reauthentication import api_reauthentication_required, api_require_recent_authentication
@@ -104,7 +105,7 @@ def employee_create(request, payload: EmployeeCreateIn, dry_run: bool = False):
         provides_services=payload.provides_services,
         branches=choices_for_business(Branch, business, payload.branch_ids, "branch_ids"),
         role_branches=choices_for_business(Branch, business, payload.role_branch_ids, "role_branch_ids"),
-        expected_seat_version=payload.expected_seat_version,
+        expected_seat_version=seat_hooks.seat_pin(payload.expected_seat_version, payload.expected_as_of),
         invitations_url=request.build_absolute_uri(reverse("staff:invitations")),
     )
     return Status(201, employee_out(_load_employee(request, employee.pk)))
@@ -130,7 +131,7 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_ru
         actor=request.employee,
         employee=employee,
         expected_version=data.get("expected_version"),
-        expected_seat_version=data.get("expected_seat_version"),
+        expected_seat_version=seat_hooks.seat_pin(data.get("expected_seat_version"), data.get("expected_as_of")),
         role=choice_for_business(Role, business, data.get("role_id"), "role_id"),
         branches=(
             choices_for_business(Branch, business, data["branch_ids"], "branch_ids")
@@ -150,22 +151,42 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_ru
 @router.post("/employees/{employee_id}/block", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
 @api_reauthentication_required
-def employee_block(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
+def employee_block(
+    request,
+    employee_id: int,
+    dry_run: bool = False,
+    expected_seat_version: int | None = None,
+    expected_as_of: IsoDate | None = None,
+):
     employee = _load_employee(request, employee_id)
     if dry_run:
         return _seat_preview(request, employee=employee, status="blocked")
-    services.employee_block(actor=request.employee, employee=employee, expected_seat_version=expected_seat_version)
+    services.employee_block(
+        actor=request.employee,
+        employee=employee,
+        expected_seat_version=seat_hooks.seat_pin(expected_seat_version, expected_as_of),
+    )
     return employee_out(_load_employee(request, employee_id))
 
 
 @router.post("/employees/{employee_id}/unblock", response={200: EmployeeOut | SeatPreviewOut})
 @api_permission(Perm.EMPLOYEES_BLOCK)
 @api_reauthentication_required
-def employee_unblock(request, employee_id: int, dry_run: bool = False, expected_seat_version: int | None = None):
+def employee_unblock(
+    request,
+    employee_id: int,
+    dry_run: bool = False,
+    expected_seat_version: int | None = None,
+    expected_as_of: IsoDate | None = None,
+):
     employee = _load_employee(request, employee_id)
     if dry_run:
         return _seat_preview(request, employee=employee, status="active")
-    services.employee_unblock(actor=request.employee, employee=employee, expected_seat_version=expected_seat_version)
+    services.employee_unblock(
+        actor=request.employee,
+        employee=employee,
+        expected_seat_version=seat_hooks.seat_pin(expected_seat_version, expected_as_of),
+    )
     return employee_out(_load_employee(request, employee_id))
 
 
@@ -217,7 +238,11 @@ def role_update(request, role_id: int, payload: RoleUpdateIn, dry_run: bool = Fa
     role = get_for_business_or_404(Role, request.business, pk=role_id)
     if dry_run:
         return _seat_preview(request, role=role, role_permissions=payload.permissions)
-    services.role_update(actor=request.employee, role=role, **payload.dict(exclude_unset=True))
+    data = payload.dict(exclude_unset=True)
+    if "expected_seat_version" in data:
+        data["expected_seat_version"] = seat_hooks.seat_pin(data["expected_seat_version"], data.get("expected_as_of"))
+    data.pop("expected_as_of", None)
+    services.role_update(actor=request.employee, role=role, **data)
     return role_out(get_for_business_or_404(_roles(request), request.business, pk=role_id))
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from staffroom.core.api import IsoDate
+
 
 class SeatOut(Schema):
     is_billable: bool
@@ -47,6 +49,7 @@ class EmployeeCreateIn(Schema):
     branch_ids: list[int] = []
     role_branch_ids: list[int] = []
     expected_seat_version: int | None = None
+    expected_as_of: IsoDate | None = None
 
 
 class EmployeeUpdateIn(Schema):
@@ -60,6 +63,7 @@ class EmployeeUpdateIn(Schema):
     branch_ids: list[int] | None = None
     role_branch_ids: list[int] | None = None
     expected_seat_version: int | None = None
+    expected_as_of: IsoDate | None = None
 
 
 class RoleOut(Schema):
@@ -83,6 +87,7 @@ class RoleUpdateIn(Schema):
     description: str | None = Field(None, max_length=300)
     permissions: list[str] | None = None
     expected_seat_version: int | None = None
+    expected_as_of: IsoDate | None = None
 
 
 class SeatPreviewOut(Schema):
@@ -92,17 +97,24 @@ class SeatPreviewOut(Schema):
     has_subscription: bool
     billable_before: int | None = None
     billable_after: int
+    included_seats: int | None = None
     paid_seats_before: int | None = None
     paid_seats_after: int | None = None
     monthly_price_before: Decimal | None = None
     monthly_price_after: Decimal | None = None
     currency: str | None = None
-    paid_until_before: date | None = None
-    paid_until_after: date | None = None
+    paid_through_before: date | None = None
+    paid_through_after: date | None = None
+    paid_through_reason: str | None = None
+    term_months: int | None = None
+    term_discount_percent: Decimal | None = None
+    charge_now: Decimal | None = None
+    renewal_discount_percent: Decimal | None = None
     renewal_months: int | None = None
     renewal_total: Decimal | None = None
     changes_price: bool | None = None
     seat_version: int
+    as_of: date | None = None
 
 
 class PermissionOut(Schema):

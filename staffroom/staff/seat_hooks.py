@@ -5,7 +5,41 @@ Staff does not import billing: billing registers its listener when the app is re
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+
+
+class SeatPin(int):
+    """What a "will my price change?" preview was made against: the ledger version (the int) and the business's
+    local day (`as_of`). Staff services pass it through as `expected_seat_version`; billing refuses it as stale
+    when either differs at apply time, so a preview made at 23:59 cannot be applied at 00:01."""
+
+    as_of: datetime.date | None
+
+    def __new__(cls, version: int, as_of: datetime.date | None = None):
+        pin = super().__new__(cls, version)
+        pin.as_of = as_of
+        return pin
+
+    def __repr__(self) -> str:
+        return f"SeatPin({int(self)}, as_of={self.as_of!r})"
+
+
+def seat_pin(version, as_of=None) -> SeatPin | None:
+    """A pin from a form or API field pair; None when no version was sent (the change is not guarded)."""
+    if version is None or version == "":
+        return None
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(as_of, str):
+        try:
+            as_of = datetime.date.fromisoformat(as_of)
+        except ValueError:
+            as_of = datetime.date.min  # an unreadable day fails closed: the pin is stale
+    return SeatPin(number, as_of if isinstance(as_of, datetime.date) else None)
+
 
 SeatListener = Callable[..., None]
 _listeners: list[SeatListener] = []
@@ -51,4 +85,22 @@ def seat_preview(*, business, **proposal) -> dict | None:
     """
     for previewer in _previewers:
         return previewer(business=business, **proposal)
+    return None
+
+
+# --- the seat numbers every page shows ---------------------------------------------------------------
+
+_summarizers: list[Callable[..., object]] = []
+
+
+def register_seat_summary(summarizer: Callable[..., object]) -> None:
+    if summarizer not in _summarizers:
+        _summarizers.append(summarizer)
+
+
+def seat_summary(*, business):
+    """Billable employees, included and paid seats, counted by the one selector billing provides (None without
+    billing installed): the Employees page shows the same numbers as the preview and the Billing page."""
+    for summarizer in _summarizers:
+        return summarizer(business)
     return None

@@ -12,7 +12,7 @@ from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 
-from . import selectors, services
+from . import seat_hooks, selectors, services
 from .catalogue import Perm, grouped_catalogue
 from .forms import EmployeeForm, RoleForm
 from .models import Employee, Role
@@ -25,17 +25,17 @@ def employee_list(request):
     rows = [(employee, selectors.employee_seat(employee)) for employee in employees]
     billable = sum(1 for _employee, seat in rows if seat.is_billable)
     invited_ids = selectors.invited_employee_ids(request.business)
+    seats = seat_hooks.seat_summary(business=request.business)
     return render(
-        request, "staff/employee_list.html", {"rows": rows, "billable_count": billable, "invited_ids": invited_ids}
+        request,
+        "staff/employee_list.html",
+        {"rows": rows, "billable_count": billable, "invited_ids": invited_ids, "seat_summary": seats},
     )
 
 
 def _seat_version(request) -> int | None:
-    """The ledger version the "will my price change?" preview showed; a stale one is refused (409)."""
-    try:
-        return int(request.POST["seat_version"])
-    except (KeyError, ValueError):
-        return None
+    """The ledger version and local day the "will my price change?" preview showed; a stale pin is refused (409)."""
+    return seat_hooks.seat_pin(request.POST.get("seat_version"), request.POST.get("seat_as_of"))
 
 
 ERROR_ALIASES = {"role_id": "role", "branch_ids": "branches", "role_branch_ids": "role_branches"}

@@ -44,6 +44,9 @@ READS = [
     "/api/v1/billing/invoices",
     "/api/v1/billing/savings",
     "/api/v1/billing/savings/realized",
+    "/api/v1/billing/savings/suggestions",
+    "/api/v1/billing/savings/by-month",
+    "/api/v1/billing/price-changes",
 ]
 
 
@@ -59,7 +62,9 @@ def test_subscription_shape(subscribed, api_for, owner):
     body = api_for(owner).get("/api/v1/billing/subscription").json()
     assert body["status"] == "active"
     assert body["billable_count"] == 2 and body["paid_seats"] == 0
-    assert body["paid_until"] == "2026-04-01"
+    # The term Mar 1 – Apr 1 (exclusive) is paid through Mar 31, the last paid day.
+    assert body["paid_through"] == "2026-03-31"
+    assert body["anchor_day"] == 1 and body["included_seats"] == 2
     assert Decimal(body["monthly_price"]) == Decimal("1990")
     assert body["seat_version"] == subscribed.ledger_version
 
@@ -109,8 +114,12 @@ def test_dry_run_previews_without_saving_then_applies(subscribed, api_for, owner
     assert (preview["billable_before"], preview["billable_after"]) == (2, 3)
     assert (preview["paid_seats_before"], preview["paid_seats_after"]) == (0, 1)
     assert Decimal(preview["monthly_price_after"]) == Decimal("2370")
-    # 22 days of 1990 left from Mar 10, now at 2370: 18.47… days → Mar 29.
-    assert preview["paid_until_before"] == "2026-04-01" and preview["paid_until_after"] == "2026-03-29"
+    # 22 days of 1990 left from Mar 10, now at 2370: 18.47… days → Mar 29 exclusive, paid through Mar 28.
+    assert preview["paid_through_before"] == "2026-03-31" and preview["paid_through_after"] == "2026-03-28"
+    assert preview["as_of"] == "2026-03-10"
+    assert Decimal(preview["charge_now"]) == Decimal("0.00")
+    assert Decimal(preview["term_discount_percent"]) == Decimal("0")
+    assert preview["paid_through_reason"]
     assert Decimal(preview["renewal_total"]) == Decimal("2370.00")
     applied = call(
         client,
@@ -121,7 +130,7 @@ def test_dry_run_previews_without_saving_then_applies(subscribed, api_for, owner
     assert applied.status_code == 200
     assert applied.json()["seat"]["is_billable"] is True
     subscription = Subscription.objects.for_business(subscribed.business).get()
-    assert subscription.paid_until.isoformat() == preview["paid_until_after"]
+    assert subscription.paid_through.isoformat() == preview["paid_through_after"]
 
 
 def test_stale_dry_run_is_refused_with_409(subscribed, api_for, owner, accountant, specialist):

@@ -93,3 +93,19 @@ def test_seat_changes_and_renewal_runs_at_once_do_not_deadlock(business, owner):
     subscription = Subscription.objects.for_business(business).get()
     assert subscription.billable_count == 4
     assert Invoice.objects.for_business(business).exclude(status="void").filter(kind="renewal").count() == 1
+
+
+def test_concurrent_renewal_runs_mail_each_billing_event_once(business):
+    from django.core import mail
+
+    from staffroom.billing.models import BillingNotice
+
+    make_active_subscription(business, make_plan(), start=datetime.date(2026, 1, 1), months=1)
+    mail.outbox.clear()
+    run_date = datetime.date(2026, 1, 28)
+    errors = run_together([lambda: services.billing_run(run_date=run_date) for _ in range(8)])
+    assert errors == []
+    kinds = sorted(BillingNotice.objects.for_business(business).values_list("kind", flat=True))
+    assert kinds == ["invoice_issued", "invoice_issued", "payment_received", "renewal_coming"]
+    # The run's two events (the renewal invoice, the renewal reminder): one message each.
+    assert len(mail.outbox) == 2

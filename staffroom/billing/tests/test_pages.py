@@ -34,7 +34,7 @@ def test_billing_page_shows_plan_seats_ledger_and_invoices(subscribed, client_fo
     page = client_for(owner).get("/billing/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'datetime="2026-04-01"' in html
+    assert 'data-testid="paid-through" datetime="2026-03-31"' in html
     assert specialist.full_name in html and "Provides services" in html
     assert Invoice.objects.for_business(subscribed.business).get().number in html
     assert "Term purchased" in html
@@ -61,8 +61,10 @@ def test_employee_form_preview_fragment(subscribed, client_for, owner, accountan
     fragment = client.get(
         f"/billing/preview/employee/?employee={accountant.pk}&role={accountant.role_id}&provides_services=on"
     ).content.decode()
-    assert 'data-testid="preview-paid-until" datetime="2026-03-29"' in fragment
+    assert 'data-testid="preview-paid-through" datetime="2026-03-28"' in fragment
     assert f'name="seat_version" value="{subscribed.ledger_version}"' in fragment
+    assert 'name="seat_as_of" value="2026-03-10"' in fragment
+    assert 'data-field="charge-now" data-value="0.00"' in fragment
     new = client.get(f"/billing/preview/employee/?role={role_of(business, 'administrator').pk}").content.decode()
     assert "2 → 3" in new
     edit_page = client.get(f"/employees/{accountant.pk}/").content.decode()

@@ -1,6 +1,7 @@
 """Property: for any sequence of employee changes, the preview shows exactly what applying the change records."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import transaction
@@ -10,10 +11,11 @@ from hypothesis import strategies as st
 from staffroom.billing import selectors
 from staffroom.billing.models import Subscription
 from staffroom.staff.models import Employee
+from staffroom.staff.seat_hooks import SeatPin
 from staffroom.staff.services import employee_block, employee_unblock, employee_update
 from staffroom.staff.tests.factories import make_employee, role_of
 
-from .factories import make_active_subscription, make_plan, noon_utc
+from .factories import make_active_subscription, make_plan
 
 ROLES = ["administrator", "specialist", "accountant", "viewer", "call_center", "manager"]
 operations = st.lists(
@@ -22,6 +24,7 @@ operations = st.lists(
         st.integers(min_value=0, max_value=3),  # which employee
         st.sampled_from(["services_on", "services_off", "role", "block", "unblock"]),
         st.sampled_from(ROLES),
+        st.integers(min_value=0, max_value=24 * 60 - 1),  # the local minute of the day it happens at
     ),
     min_size=1,
     max_size=8,
@@ -66,19 +69,22 @@ def test_preview_equals_apply(business, owner, operations, months):
             start = datetime.date(2026, 1, 1)
             make_active_subscription(business, make_plan(free_seats=1), start=start, months=months)
             day = start
-            for gap, index, action, role_code in operations:
+            zone = ZoneInfo(business.time_zone)
+            for gap, index, action, role_code, minute in operations:
                 day += datetime.timedelta(days=gap)
                 employee = (
                     Employee.objects.for_business(business).select_related("role", "business").get(pk=staff[index].pk)
                 )
                 role = role_of(business, role_code)
-                with time_machine.travel(noon_utc(day), tick=False):
+                local = datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=zone)
+                with time_machine.travel(local, tick=False):
                     proposal = PROPOSALS[action](employee, role)
                     preview = selectors.seat_preview(business, employee=employee, **proposal)
-                    _apply(action, owner, employee, role, preview["seat_version"])
+                    assert preview["as_of"] == day
+                    _apply(action, owner, employee, role, SeatPin(preview["seat_version"], preview["as_of"]))
                 subscription = Subscription.objects.for_business(business).select_related("plan").get()
                 assert subscription.billable_count == preview["billable_after"]
-                assert subscription.paid_until == preview["paid_until_after"]
+                assert subscription.paid_through == preview["paid_through_after"]
                 assert (
                     subscription.plan.price_terms.monthly_price(subscription.billable_count)
                     == (preview["monthly_price_after"])

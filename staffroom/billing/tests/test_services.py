@@ -146,7 +146,7 @@ def test_preview_equals_apply(staffed, plan, owner, accountant, specialist):
             apply(preview["seat_version"])
             subscription = subscription_of(staffed)
             assert subscription.billable_count == preview["billable_after"]
-            assert subscription.paid_until == preview["paid_until_after"]
+            assert subscription.paid_through == preview["paid_through_after"]
             assert (
                 subscription.plan.price_terms.monthly_price(subscription.billable_count)
                 == (preview["monthly_price_after"])

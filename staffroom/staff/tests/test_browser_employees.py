@@ -23,7 +23,7 @@ def test_owner_signs_in_and_creates_an_employee(browser_page, owner, branches):
     page.click("main button[type=submit]")
     page.wait_for_url("**/employees/")
     row = page.locator("tr", has_text="Lena Browser")
-    assert row.locator(".seat").inner_text().startswith("paid seat")
+    assert row.locator(".seat").inner_text().startswith("billable")
     assert "Provides services" in row.locator(".seat-reason").inner_text()
     page.screenshot(path="var/screenshot-employees.png", full_page=True)
 
