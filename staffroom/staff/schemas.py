@@ -29,6 +29,8 @@ class EmployeeOut(Schema):
     branch_ids: list[int]
     role_branch_ids: list[int]
     status: str
+    hire_date: date | None
+    leave_date: date | None
     is_designated_owner: bool
     seat: SeatOut
     version: int
@@ -45,6 +47,8 @@ class EmployeeCreateIn(Schema):
     provides_services: bool = False
     branch_ids: list[int] = []
     role_branch_ids: list[int] = []
+    hire_date: date | None = Field(None, description="First day employed (local date); default: today")
+    leave_date: date | None = Field(None, description="Last day employed (local date); empty while employed")
     expected_seat_version: int | None = None
 
 
@@ -58,6 +62,8 @@ class EmployeeUpdateIn(Schema):
     provides_services: bool | None = None
     branch_ids: list[int] | None = None
     role_branch_ids: list[int] | None = None
+    hire_date: date | None = None
+    leave_date: date | None = Field(None, description="Send null to clear it (the employee stays)")
     expected_seat_version: int | None = None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -37,7 +38,14 @@ def _snapshot_employee(employee: Employee) -> dict:
         "branches": sorted(branch.name for branch in employee.branches.all()),
         "role_branches": sorted(branch.name for branch in employee.role_branches.all()),
         "status": employee.status,
+        "hire_date": employee.hire_date.isoformat() if employee.hire_date else None,
+        "leave_date": employee.leave_date.isoformat() if employee.leave_date else None,
     }
+
+
+def _check_employment_dates(hire_date, leave_date) -> None:
+    if hire_date is not None and leave_date is not None and leave_date < hire_date:
+        raise field_error("leave_date", _("The leave date cannot be before the hire date."))
 
 
 def _snapshot_role(role: Role) -> dict:
@@ -215,11 +223,18 @@ def employee_create(
     provides_services: bool = False,
     branches: Iterable[Branch] = (),
     role_branches: Iterable[Branch] = (),
+    hire_date: dt.date | None = None,
+    leave_date: dt.date | None = None,
     expected_seat_version: int | None = None,
 ) -> Employee:
+    """Add an employee. Without a hire date they are hired today (the business's local date): payroll never
+    pays for time before an employee was added."""
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
     full_name = _check_employee_fields(full_name=full_name, role=role, business=business)
+    if hire_date is None:
+        hire_date = timezone.now().astimezone(business.zone).date()
+    _check_employment_dates(hire_date, leave_date)
     _check_email("login_email", login_email)
     _check_email("email", email)
     _ensure_can_grant(actor, role.effective_permissions)
@@ -239,6 +254,8 @@ def employee_create(
         position=position,
         provides_services=provides_services,
         role=role,
+        hire_date=hire_date,
+        leave_date=leave_date,
     )
     employee.branches.set(branches)
     employee.role_branches.set(role_branches)
@@ -255,7 +272,7 @@ def employee_create(
     return employee
 
 
-EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services")
+EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services", "hire_date", "leave_date")
 
 
 @transaction.atomic
@@ -294,6 +311,7 @@ def employee_update(
             raise field_error("role", _("The designated owner keeps the Owner role."))
         _ensure_can_grant(actor, role.effective_permissions)
         employee.role = role
+    _check_employment_dates(fields.get("hire_date", employee.hire_date), fields.get("leave_date", employee.leave_date))
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.version += 1
