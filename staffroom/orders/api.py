@@ -372,7 +372,8 @@ def _sales_report(request, filters: SalesQuery) -> dict:
 @router.get("/reports/sales-by-manager", response=SalesReportOut, tags=["reports"])
 @api_permission(Perm.REPORTS_VIEW_SALES)
 def sales_by_manager(request, filters: Query[SalesQuery]):
-    """Orders sold in the period per responsible manager: gross, discounts, returns, net = gross − returns − discounts."""
+    """Orders sold in the period per responsible manager: gross, discounts, returns, allowances,
+    net = gross − returns − allowances − discounts."""
     return _sales_report(request, filters)
 
 

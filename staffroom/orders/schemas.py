@@ -220,6 +220,7 @@ class SalesRowOut(Schema):
     gross: Decimal
     discounts: Decimal
     returns: Decimal
+    allowances: Decimal
     net: Decimal
     average: Decimal
 
@@ -229,6 +230,7 @@ class SalesTotalsOut(Schema):
     gross: Decimal
     discounts: Decimal
     returns: Decimal
+    allowances: Decimal
     net: Decimal
 
 

@@ -260,7 +260,8 @@ def sales_report_scope_is_own(viewer) -> bool:
 
 
 def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, manager=None) -> dict:
-    """Orders sold (reached "paid") in the period, per responsible manager: gross, discounts, returns, net."""
+    """Orders sold (reached "paid") in the period, per responsible manager: gross, discounts, returns,
+    allowances (price reductions after the sale), net = gross − returns − allowances − discounts."""
     from staffroom.scheduling.selectors import business_day_bounds
 
     start, _ = business_day_bounds(business, date_from)
@@ -277,12 +278,16 @@ def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, 
             gross=Sum("gross_amount"),
             discounts=Sum("discount_amount"),
             returns=Sum("returned_amount"),
+            allowances=Sum("allowance_amount"),
         )
         .order_by("responsible__full_name", "responsible")
     )
     rows = []
     for row in grouped:
-        gross, discounts, returns = (row[key] or Decimal(0) for key in ("gross", "discounts", "returns"))
+        gross, discounts, returns, allowances = (
+            row[key] or Decimal(0) for key in ("gross", "discounts", "returns", "allowances")
+        )
+        net = net_sales(gross=gross, discounts=discounts, returns=returns, allowances=allowances)
         rows.append(
             {
                 "manager": (
@@ -294,17 +299,15 @@ def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, 
                 "gross": gross,
                 "discounts": discounts,
                 "returns": returns,
-                "net": net_sales(gross=gross, discounts=discounts, returns=returns),
-                "average": (
-                    (net_sales(gross=gross, discounts=discounts, returns=returns) / row["orders"]).quantize(
-                        Decimal("0.01")
-                    )
-                    if row["orders"]
-                    else Decimal(0)
-                ),
+                "allowances": allowances,
+                "net": net,
+                "average": (net / row["orders"]).quantize(Decimal("0.01")) if row["orders"] else Decimal(0),
             }
         )
-    totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("gross", "discounts", "returns", "net")}
+    totals = {
+        key: sum((row[key] for row in rows), Decimal(0))
+        for key in ("gross", "discounts", "returns", "allowances", "net")
+    }
     totals["orders"] = sum(row["orders"] for row in rows)
     return {"date_from": date_from, "date_to": date_to, "currency": business.currency, "rows": rows, "totals": totals}
 

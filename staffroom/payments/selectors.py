@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from staffroom.core.money import round_money
 
-from .models import Payment, PaymentMethod, Refund
+from .models import Allowance, Payment, PaymentMethod, Refund
 
 
 def paid_amount(payments, currency: str) -> Decimal:
@@ -30,9 +30,38 @@ def appointment_paid_amount(appointment) -> Decimal:
     return round_money(paid, appointment.business.currency)
 
 
+def appointment_allowance_amount(appointment) -> Decimal:
+    """The allowances granted on a visit (price reductions after the sale)."""
+    total = (
+        Allowance.objects.for_business(appointment.business_id)
+        .filter(appointment=appointment)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return round_money(total or Decimal(0), appointment.business.currency)
+
+
+def appointment_returned_amount(appointment) -> Decimal:
+    """Money refunded on a visit's payments as a return (refunds paid back for an allowance are the allowance)."""
+    total = (
+        Refund.objects.for_business(appointment.business_id)
+        .filter(payment__appointment=appointment, allowance__isnull=True)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return round_money(total or Decimal(0), appointment.business.currency)
+
+
 def appointment_balance(appointment) -> Decimal:
-    """What is still to pay for a visit; negative would mean overpaid (the services refuse that)."""
-    return appointment.total - appointment_paid_amount(appointment)
+    """What is still to pay for a visit (its total less allowances); negative would mean overpaid."""
+    return appointment.total - appointment_allowance_amount(appointment) - appointment_paid_amount(appointment)
+
+
+def allowances_of_appointment(appointment):
+    return (
+        Allowance.objects.for_business(appointment.business_id)
+        .filter(appointment=appointment)
+        .select_related("granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 def payments_for_business(business):

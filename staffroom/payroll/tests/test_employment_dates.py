@@ -135,9 +135,7 @@ def test_hired_after_the_period_gets_no_payslip_line(business, owner, fixed_sche
 
 def test_left_before_the_period_gets_nothing_and_a_blocked_leaver_is_paid_their_days(business, owner, fixed_scheme):
     gone = make_employee(business, leave_date=dt.date(2026, 8, 31), full_name="Gone")
-    leaver = make_employee(
-        business, leave_date=dt.date(2026, 9, 10), status=EmployeeStatus.BLOCKED, full_name="Leaver"
-    )
+    leaver = make_employee(business, leave_date=dt.date(2026, 9, 10), status=EmployeeStatus.BLOCKED, full_name="Leaver")
     _assign(owner, fixed_scheme, gone)
     _assign(owner, fixed_scheme, leaver)
     run = _run(owner)
