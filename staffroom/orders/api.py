@@ -25,6 +25,7 @@ from .schemas import (
     OrderCreateIn,
     OrderOut,
     OrderPageOut,
+    OrdersAllowanceIn,
     OrderUpdateIn,
     PaymentIn,
     PaymentTakenOut,
@@ -223,6 +224,22 @@ def order_return(request, order_id: int, payload: ReturnIn):
         lines.append(services.ReturnInput(item=item, quantity=line.quantity))
     services.order_return_register(
         actor=request.employee, order=order, lines=lines, reason=payload.reason, refund_method=payload.refund_method
+    )
+    return Status(201, _card(request, order_id))
+
+
+@router.post("/orders/{order_id}/allowances", response={201: OrderOut}, exclude_unset=True)
+@api_permission(Perm.PAYMENTS_GRANT_ALLOWANCE)
+def order_allowance(request, order_id: int, payload: OrdersAllowanceIn):
+    """Grant an allowance on a sold order: a price reduction after the sale without a return, with a reason.
+    Money paid beyond the new price goes back from the order's payments (that needs `payments.refund` too)."""
+    services.order_allowance_grant(
+        actor=request.employee,
+        order=_order(request, order_id),
+        amount=payload.amount,
+        reason=payload.reason,
+        refund_method=payload.refund_method,
+        idempotency_key=payload.idempotency_key,
     )
     return Status(201, _card(request, order_id))
 

@@ -147,6 +147,7 @@ def order_view(order: Order, *, viewer, detail: bool = False) -> dict | None:
             "discount_amount": order.discount_amount,
             "total": order.total,
             "returned_amount": order.returned_amount,
+            "allowance_amount": order.allowance_amount,
             "paid_amount": order.paid_amount,
             "balance": order.balance,
             "version": order.version,
@@ -191,6 +192,16 @@ def order_view(order: Order, *, viewer, detail: bool = False) -> dict | None:
                 "created_by": _employee_ref(order_return.created_by),
             }
             for order_return in order.returns.select_related("created_by")
+        ]
+        view["allowances"] = [
+            {
+                "id": link.allowance_id,
+                "amount": link.allowance.amount,
+                "reason": link.allowance.reason,
+                "granted_at": link.allowance.granted_at.isoformat(),
+                "granted_by": _employee_ref(link.allowance.granted_by),
+            }
+            for link in order.allowance_links.select_related("allowance__granted_by").order_by("id")
         ]
     return view
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
 
-from staffroom.core.money import round_money
+from staffroom.core.money import MoneyField, round_money
 
 from .models import Allowance, Payment, PaymentMethod, Refund
 
@@ -113,3 +114,21 @@ def employees_who_took_payments(business, since: dt.datetime) -> set[int]:
     return set(took.values_list("processed_by_id", flat=True).distinct()) | set(
         refunded.values_list("processed_by_id", flat=True).distinct()
     )
+
+
+def allowances_for_business(business):
+    """Allowances with what went back for each (`paid_back`), newest first."""
+    return (
+        Allowance.objects.for_business(business)
+        .select_related("granted_by", "order_link")
+        .annotate(paid_back=Coalesce(Sum("refunds__amount"), Value(Decimal(0)), output_field=MoneyField()))
+        .order_by("-granted_at", "-id")
+    )
+
+
+def allowance_paid_back(allowance) -> Decimal:
+    """What went back to the client for an allowance (refunds that belong to it)."""
+    total = (
+        Refund.objects.for_business(allowance.business_id).filter(allowance=allowance).aggregate(total=Sum("amount"))
+    )["total"]
+    return round_money(total or Decimal(0), allowance.currency)
