@@ -30,6 +30,11 @@ def test_demo_has_an_approved_month_for_every_role_and_is_idempotent(db):
     fixed = Payslip.objects.for_business(business).get(run=run, employee=barber).lines.get(kind="fixed")
     assert "calendar days employed" in fixed.explanation
     assert fixed.amount < 20000
+    # One visit got an allowance (paid back in cash): the sales report shows it.
+    from staffroom.payments.models import Allowance
+
+    allowance = Allowance.objects.for_business(business).get()
+    assert allowance.refunds.get().amount == allowance.amount
     before = database_fingerprint()
     load_demo()
     assert database_fingerprint() == before
