@@ -245,3 +245,29 @@ def test_an_order_allowance_is_capped_and_only_on_a_sold_order(business, owner, 
     fresh = make_order(owner)
     with pytest.raises(Conflict):
         order_allowance_grant(actor=administrator, order=fresh, amount="1.00", reason="Not sold")
+
+
+def test_an_allowance_after_approval_belongs_to_the_sale_and_is_corrected_next_period(
+    business, owner, visit, specialist, administrator
+):
+    """Granted in April on a March visit (New York, across the month end in local time): March's net falls,
+    April's does not, and the approved March pay is corrected in April's run."""
+    import time_machine
+
+    business.time_zone = "America/New_York"
+    business.save(update_fields=["time_zone"])
+    scheme = payroll.pay_scheme_create(
+        actor=owner, name="Stylist", rules=[{"kind": RuleKind.SERVICES_PERCENT, "percent": "40"}]
+    )
+    payroll.pay_scheme_assign(actor=owner, scheme=scheme, employee=specialist, valid_from=dt.date(2026, 1, 1))
+    march = payroll.payroll_run_create(actor=owner, period_start=MARCH.start, period_end=MARCH.end)
+    payroll.payroll_run_approve(actor=owner, run=march)
+    # 00:30 on April 1 in New York is 04:30 UTC: an April date locally.
+    with time_machine.travel(dt.datetime(2026, 4, 1, 4, 30, tzinfo=dt.UTC), tick=False):
+        allowance_grant(actor=administrator, appointment=visit, amount="250.00", reason="Late complaint")
+    assert sales_report(business, MARCH).total.allowances == D("250.00")
+    april = SalesFilter(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert sales_report(business, april).total.allowances == D("0")
+    run = payroll.payroll_run_create(actor=owner, period_start=april.start, period_end=april.end)
+    correction = run.payslips.get(employee=specialist).lines.get(is_correction=True)
+    assert correction.amount == D("-100.00")  # 40 % of 250.00
