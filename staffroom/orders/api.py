@@ -25,6 +25,7 @@ from .schemas import (
     OrderCreateIn,
     OrderOut,
     OrderPageOut,
+    OrdersAllowanceIn,
     OrderUpdateIn,
     PaymentIn,
     PaymentTakenOut,
@@ -227,6 +228,22 @@ def order_return(request, order_id: int, payload: ReturnIn):
     return Status(201, _card(request, order_id))
 
 
+@router.post("/orders/{order_id}/allowances", response={201: OrderOut}, exclude_unset=True)
+@api_permission(Perm.PAYMENTS_GRANT_ALLOWANCE)
+def order_allowance(request, order_id: int, payload: OrdersAllowanceIn):
+    """Grant an allowance on a sold order: a price reduction after the sale without a return, with a reason.
+    Money paid beyond the new price goes back from the order's payments (that needs `payments.refund` too)."""
+    services.order_allowance_grant(
+        actor=request.employee,
+        order=_order(request, order_id),
+        amount=payload.amount,
+        reason=payload.reason,
+        refund_method=payload.refund_method,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, _card(request, order_id))
+
+
 @router.get("/orders/{order_id}/log", response=list[ActionOut])
 @api_permission(EMPLOYEE)
 def order_log(request, order_id: int):
@@ -372,7 +389,8 @@ def _sales_report(request, filters: SalesQuery) -> dict:
 @router.get("/reports/sales-by-manager", response=SalesReportOut, tags=["reports"])
 @api_permission(Perm.REPORTS_VIEW_SALES)
 def sales_by_manager(request, filters: Query[SalesQuery]):
-    """Orders sold in the period per responsible manager: gross, discounts, returns, net = gross − returns − discounts."""
+    """Orders sold in the period per responsible manager: gross, discounts, returns, allowances,
+    net = gross − returns − allowances − discounts."""
     return _sales_report(request, filters)
 
 

@@ -100,9 +100,9 @@ def return_amount(
     return _cents(line_total * returned_after / quantity, places) - already_returned_amount
 
 
-def net_sales(*, gross: Decimal, discounts: Decimal, returns: Decimal) -> Decimal:
-    """PRODUCT.md M5: net = gross - returns - discounts (allowances are not used by orders)."""
-    return gross - returns - discounts
+def net_sales(*, gross: Decimal, discounts: Decimal, returns: Decimal, allowances: Decimal = Decimal(0)) -> Decimal:
+    """PRODUCT.md M5: net = gross - returns - allowances - discounts."""
+    return gross - returns - allowances - discounts
 
 
 def is_task_overdue(*, due_at: dt.datetime | None, is_done: bool, now: dt.datetime) -> bool:

@@ -33,3 +33,4 @@ class ActionKind(models.TextChoices):
     TASK = "task", _("Task")
     PAYMENT = "payment", _("Payment")
     RETURN = "return", _("Return")
+    ALLOWANCE = "allowance", _("Allowance")

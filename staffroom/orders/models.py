@@ -69,6 +69,8 @@ class Order(BusinessOwnedModel, TimestampedModel):
     discount_amount = MoneyField(verbose_name=_("discount"), default=0)
     total = MoneyField(verbose_name=_("total"), default=0)
     returned_amount = MoneyField(verbose_name=_("returned"), default=0)
+    # Price reductions granted after the sale (OrderAllowance), kept as a sum like the returns.
+    allowance_amount = MoneyField(verbose_name=_("allowances"), default=0)
     paid_amount = MoneyField(verbose_name=_("paid"), default=0)
     item_count = models.PositiveIntegerField(_("items"), default=0)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -101,6 +103,9 @@ class Order(BusinessOwnedModel, TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(returned_amount__lte=models.F("total")), name="order_returned_within_total"
             ),
+            models.CheckConstraint(
+                condition=models.Q(allowance_amount__gte=0), name="order_allowance_amount_not_negative"
+            ),
         ]
         indexes = [
             models.Index(fields=["business", "responsible", "-number"], name="order_business_responsible"),
@@ -114,8 +119,8 @@ class Order(BusinessOwnedModel, TimestampedModel):
 
     @property
     def balance(self):
-        """Still to pay: what the order costs after returns, minus what was paid (net of refunds)."""
-        return self.total - self.returned_amount - self.paid_amount
+        """Still to pay: what the order costs after returns and allowances, minus what was paid (net of refunds)."""
+        return self.total - self.returned_amount - self.allowance_amount - self.paid_amount
 
 
 class OrderItem(BusinessOwnedModel):
@@ -167,6 +172,16 @@ class OrderPayment(BusinessOwnedModel):
 
     class Meta:
         indexes = [models.Index(fields=["business", "order"], name="order_payment_business_order")]
+
+
+class OrderAllowance(BusinessOwnedModel):
+    """Links an allowance (a price reduction after the sale, recorded by the payments module) to its order."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="allowance_links")
+    allowance = models.OneToOneField("payments.Allowance", on_delete=models.PROTECT, related_name="order_link")
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "order"], name="order_allowance_business_order")]
 
 
 class OrderReturn(BusinessOwnedModel):

@@ -60,6 +60,14 @@ class ReturnOut(Schema):
     created_by: EmployeeRef | None
 
 
+class OrdersAllowanceOut(Schema):
+    id: int
+    amount: Decimal
+    reason: str
+    granted_at: str
+    granted_by: EmployeeRef | None
+
+
 class OrderOut(Schema):
     # Always present (the limited form):
     id: int
@@ -83,6 +91,7 @@ class OrderOut(Schema):
     discount_amount: Decimal | None = None
     total: Decimal | None = None
     returned_amount: Decimal | None = None
+    allowance_amount: Decimal | None = None
     paid_amount: Decimal | None = None
     balance: Decimal | None = None
     version: int | None = None
@@ -91,6 +100,7 @@ class OrderOut(Schema):
     items: list[ItemOut] | None = None
     payments: list[PaymentOut] | None = None
     returns: list[ReturnOut] | None = None
+    allowances: list[OrdersAllowanceOut] | None = None
 
 
 class OrderPageOut(Schema):
@@ -157,6 +167,13 @@ class ReturnLineIn(Schema):
     quantity: int = Field(ge=1)
 
 
+class OrdersAllowanceIn(Schema):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    reason: str = Field(..., min_length=1, max_length=300)
+    refund_method: str | None = Field(None, description="How money paid beyond the new price goes back")
+    idempotency_key: str = Field("", max_length=100)
+
+
 class ReturnIn(Schema):
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=200)
     reason: str = Field(max_length=300)
@@ -220,6 +237,7 @@ class SalesRowOut(Schema):
     gross: Decimal
     discounts: Decimal
     returns: Decimal
+    allowances: Decimal
     net: Decimal
     average: Decimal
 
@@ -229,6 +247,7 @@ class SalesTotalsOut(Schema):
     gross: Decimal
     discounts: Decimal
     returns: Decimal
+    allowances: Decimal
     net: Decimal
 
 

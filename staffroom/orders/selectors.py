@@ -147,6 +147,7 @@ def order_view(order: Order, *, viewer, detail: bool = False) -> dict | None:
             "discount_amount": order.discount_amount,
             "total": order.total,
             "returned_amount": order.returned_amount,
+            "allowance_amount": order.allowance_amount,
             "paid_amount": order.paid_amount,
             "balance": order.balance,
             "version": order.version,
@@ -191,6 +192,16 @@ def order_view(order: Order, *, viewer, detail: bool = False) -> dict | None:
                 "created_by": _employee_ref(order_return.created_by),
             }
             for order_return in order.returns.select_related("created_by")
+        ]
+        view["allowances"] = [
+            {
+                "id": link.allowance_id,
+                "amount": link.allowance.amount,
+                "reason": link.allowance.reason,
+                "granted_at": link.allowance.granted_at.isoformat(),
+                "granted_by": _employee_ref(link.allowance.granted_by),
+            }
+            for link in order.allowance_links.select_related("allowance__granted_by").order_by("id")
         ]
     return view
 
@@ -260,7 +271,8 @@ def sales_report_scope_is_own(viewer) -> bool:
 
 
 def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, manager=None) -> dict:
-    """Orders sold (reached "paid") in the period, per responsible manager: gross, discounts, returns, net."""
+    """Orders sold (reached "paid") in the period, per responsible manager: gross, discounts, returns,
+    allowances (price reductions after the sale), net = gross − returns − allowances − discounts."""
     from staffroom.scheduling.selectors import business_day_bounds
 
     start, _ = business_day_bounds(business, date_from)
@@ -277,12 +289,16 @@ def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, 
             gross=Sum("gross_amount"),
             discounts=Sum("discount_amount"),
             returns=Sum("returned_amount"),
+            allowances=Sum("allowance_amount"),
         )
         .order_by("responsible__full_name", "responsible")
     )
     rows = []
     for row in grouped:
-        gross, discounts, returns = (row[key] or Decimal(0) for key in ("gross", "discounts", "returns"))
+        gross, discounts, returns, allowances = (
+            row[key] or Decimal(0) for key in ("gross", "discounts", "returns", "allowances")
+        )
+        net = net_sales(gross=gross, discounts=discounts, returns=returns, allowances=allowances)
         rows.append(
             {
                 "manager": (
@@ -294,17 +310,15 @@ def sales_by_manager(business, *, viewer, date_from: dt.date, date_to: dt.date, 
                 "gross": gross,
                 "discounts": discounts,
                 "returns": returns,
-                "net": net_sales(gross=gross, discounts=discounts, returns=returns),
-                "average": (
-                    (net_sales(gross=gross, discounts=discounts, returns=returns) / row["orders"]).quantize(
-                        Decimal("0.01")
-                    )
-                    if row["orders"]
-                    else Decimal(0)
-                ),
+                "allowances": allowances,
+                "net": net,
+                "average": (net / row["orders"]).quantize(Decimal("0.01")) if row["orders"] else Decimal(0),
             }
         )
-    totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("gross", "discounts", "returns", "net")}
+    totals = {
+        key: sum((row[key] for row in rows), Decimal(0))
+        for key in ("gross", "discounts", "returns", "allowances", "net")
+    }
     totals["orders"] = sum(row["orders"] for row in rows)
     return {"date_from": date_from, "date_to": date_to, "currency": business.currency, "rows": rows, "totals": totals}
 

@@ -40,6 +40,7 @@ from .choices import ActionKind, Fulfilment, ItemKind, OrderStatus
 from .models import (
     Order,
     OrderAction,
+    OrderAllowance,
     OrderItem,
     OrderNumberCounter,
     OrderPayment,
@@ -723,7 +724,7 @@ def order_return_register(
     before = {"returned_amount": order.returned_amount, "paid_amount": order.paid_amount, "status": order.status}
     order.returned_amount += total
     # Money back: whatever was paid beyond what the order now costs.
-    excess = order.paid_amount - (order.total - order.returned_amount)
+    excess = order.paid_amount - (order.total - order.returned_amount - order.allowance_amount)
     if excess > 0:
         payments = (
             Payment.objects.for_business(actor.business)
@@ -773,6 +774,66 @@ def order_return_register(
     if order.returned_amount >= order.total and all(i.returned_quantity == i.quantity for i in items.values()):
         _set_status(actor, order, OrderStatus.RETURNED)
     return order_return
+
+
+@transaction.atomic
+def order_allowance_grant(
+    *, actor, order: Order, amount, reason: str, refund_method: str | None = None, idempotency_key: str = ""
+) -> OrderAllowance:
+    """A price reduction after the sale without a return (compensation for a defect), recorded by the payments
+    module and linked here. At most what the order still sells for (total less returns and allowances); what
+    was paid beyond the new price goes back from the order's payments, newest first."""
+    from staffroom.payments.models import Payment
+    from staffroom.payments.services import allowance_grant, allowance_pay_back
+
+    require(actor, Perm.PAYMENTS_GRANT_ALLOWANCE, obj=order)
+    order = _locked_for_write(actor, order)
+    if order.status not in RETURNABLE_STATUSES:
+        raise Conflict(_("An allowance is granted on a sold order."))
+    allowance = allowance_grant(
+        actor=actor,
+        amount=amount,
+        reason=reason,
+        client=order.client,
+        branch=order.pickup_branch,
+        grantable=order.total - order.returned_amount - order.allowance_amount,
+        document=order,
+        refund_method=refund_method,
+        idempotency_key=idempotency_key,
+    )
+    if allowance.is_repeat:
+        link = OrderAllowance.objects.for_business(actor.business).filter(allowance=allowance).first()
+        if link is None or link.order_id != order.pk:
+            raise Conflict(_("This idempotency key was used for a different allowance."))
+        return link
+    link = OrderAllowance.objects.create(business=actor.business, order=order, allowance=allowance)
+    before = {"allowance_amount": order.allowance_amount, "paid_amount": order.paid_amount}
+    order.allowance_amount += allowance.amount
+    excess = order.paid_amount - (order.total - order.returned_amount - order.allowance_amount)
+    if excess > 0:
+        payments = (
+            Payment.objects.for_business(actor.business)
+            .filter(order_link__order=order)
+            .order_by("-processed_at", "-id")
+        )
+        order.paid_amount -= allowance_pay_back(
+            actor=actor, allowance=allowance, payments=payments, excess=excess, method=refund_method
+        )
+    order.version += 1
+    order.save()
+    _log(
+        order,
+        actor,
+        ActionKind.ALLOWANCE,
+        _("Allowance of %(amount)s: %(reason)s") % {"amount": allowance.amount, "reason": allowance.reason},
+        before=before,
+        after={
+            "allowance_amount": order.allowance_amount,
+            "paid_amount": order.paid_amount,
+            "allowance_id": allowance.pk,
+        },
+    )
+    return link
 
 
 # --- tasks -------------------------------------------------------------------------------------------
@@ -988,7 +1049,9 @@ def sales_by_manager_export_csv(*, actor, report: dict, filters: dict | None = N
     require(actor, Perm.REPORTS_EXPORT)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["manager_id", "manager", "orders", "gross", "discounts", "returns", "net", "currency"])
+    writer.writerow(
+        ["manager_id", "manager", "orders", "gross", "discounts", "returns", "allowances", "net", "currency"]
+    )
     for row in report["rows"]:
         manager = row["manager"]
         writer.writerow(
@@ -999,6 +1062,7 @@ def sales_by_manager_export_csv(*, actor, report: dict, filters: dict | None = N
                 row["gross"],
                 row["discounts"],
                 row["returns"],
+                row["allowances"],
                 row["net"],
                 report["currency"],
             ]
@@ -1012,6 +1076,7 @@ def sales_by_manager_export_csv(*, actor, report: dict, filters: dict | None = N
             totals["gross"],
             totals["discounts"],
             totals["returns"],
+            totals["allowances"],
             totals["net"],
             report["currency"],
         ]

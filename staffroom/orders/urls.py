@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:order_id>/reassign/", views.order_reassign, name="reassign"),
     path("orders/<int:order_id>/payments/", views.order_payment, name="payment"),
     path("orders/<int:order_id>/returns/", views.order_return, name="return"),
+    path("orders/<int:order_id>/allowances/", views.order_allowance, name="allowance"),
     path("orders/<int:order_id>/tasks/", views.order_task_create, name="task_create"),
     path("orders/products/", views.product_list, name="products"),
     path("orders/products/<int:product_id>/", views.product_list, name="product_edit"),

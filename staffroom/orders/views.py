@@ -17,6 +17,7 @@ from staffroom.catalog.models import Service
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.payments.forms import AllowanceForm
 from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
@@ -186,6 +187,7 @@ def order_detail(request, order_id):
                 "can_return": order.status in RETURNABLE_STATUSES,
                 "task_form": TaskForm(business=request.business, initial={"assignee": viewer}),
                 "payment_form": PaymentForm(initial={"amount": order.balance, "idempotency_key": uuid.uuid4().hex}),
+                "allowance_form": AllowanceForm(initial={"idempotency_key": uuid.uuid4().hex}),
             }
         )
     if has_permission(viewer, Perm.ORDERS_ASSIGN):
@@ -341,6 +343,31 @@ def order_return(request, order_id):
             actor=request.employee, order=order, lines=lines, reason=request.POST.get("reason", "")
         ),
         _("Return registered."),
+    )
+
+
+@permission_required(Perm.PAYMENTS_GRANT_ALLOWANCE)
+@require_POST
+def order_allowance(request, order_id):
+    """Grant an allowance on a sold order: a price reduction with a reason (money paid back if already paid)."""
+    order = get_for_business_or_404(Order, request.business, pk=order_id)
+    form = AllowanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return _back(order.pk)
+    data = form.cleaned_data
+    return _run(
+        request,
+        order.pk,
+        lambda: services.order_allowance_grant(
+            actor=request.employee,
+            order=order,
+            amount=data["amount"],
+            reason=data["reason"],
+            refund_method=data["refund_method"] or None,
+            idempotency_key=data["idempotency_key"],
+        ),
+        _("Allowance granted."),
     )
 
 

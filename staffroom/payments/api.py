@@ -14,7 +14,7 @@ from staffroom.staff.permissions import api_permission
 from staffroom.tenancy.models import Branch
 
 from . import selectors, services
-from .models import Payment
+from .models import Allowance, Payment
 
 router = Router(tags=["payments"])
 
@@ -80,6 +80,51 @@ class SummaryOut(Schema):
     refund_count: int
 
 
+class PaymentsAllowanceIn(Schema):
+    appointment_id: int
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    reason: str = Field(..., min_length=1, max_length=300)
+    refund_method: str | None = Field(None, description="How money paid beyond the new price goes back")
+    idempotency_key: str = Field("", max_length=100)
+
+
+class PaymentsAllowanceOut(Schema):
+    id: int
+    appointment_id: int | None
+    order_id: int | None
+    client_id: int | None
+    branch_id: int | None
+    amount: Decimal
+    currency: str
+    reason: str
+    granted_by_id: int
+    granted_at: dt.datetime
+    paid_back: Decimal
+    idempotency_key: str
+
+
+def _allowance_out(allowance: Allowance) -> dict:
+    link = getattr(allowance, "order_link", None) if allowance.appointment_id is None else None
+    return {
+        "id": allowance.pk,
+        "appointment_id": allowance.appointment_id,
+        "order_id": link.order_id if link is not None else None,
+        "client_id": allowance.client_id,
+        "branch_id": allowance.branch_id,
+        "amount": allowance.amount,
+        "currency": allowance.currency,
+        "reason": allowance.reason,
+        "granted_by_id": allowance.granted_by_id,
+        "granted_at": allowance.granted_at,
+        "paid_back": (
+            allowance.paid_back
+            if getattr(allowance, "paid_back", None) is not None
+            else selectors.allowance_paid_back(allowance)
+        ),
+        "idempotency_key": allowance.idempotency_key,
+    }
+
+
 def _key(request, body_key: str) -> str:
     return body_key or request.headers.get("Idempotency-Key", "")
 
@@ -138,6 +183,41 @@ def refund_create(request, payment_id: int, payload: RefundIn):
         idempotency_key=_key(request, payload.idempotency_key),
     )
     return Status(200 if refund.is_repeat else 201, refund)
+
+
+@router.get("/allowances", response=list[PaymentsAllowanceOut])
+@api_permission(Perm.PAYMENTS_VIEW_FINANCES)
+def allowance_list(request, appointment_id: int | None = None, date: IsoDate | None = None):
+    """Allowances of the business, newest first: of one visit, or granted on a local date."""
+    from staffroom.scheduling.selectors import business_day_bounds, check_calendar_date
+
+    queryset = selectors.allowances_for_business(request.business)
+    if appointment_id is not None:
+        queryset = queryset.filter(appointment_id=appointment_id)
+    if date is not None:
+        start, end = business_day_bounds(request.business, check_calendar_date(date, "date"))
+        queryset = queryset.filter(granted_at__gte=start, granted_at__lt=end)
+    return [_allowance_out(allowance) for allowance in queryset[:1000]]
+
+
+@router.post("/allowances", response={200: PaymentsAllowanceOut, 201: PaymentsAllowanceOut})
+@api_permission(Perm.PAYMENTS_GRANT_ALLOWANCE)
+def allowance_create(request, payload: PaymentsAllowanceIn):
+    """Grant an allowance on a visit that took place (a price reduction after the sale without a return, e.g.
+    compensation for a defect). Money paid beyond the new price goes back at once (needs `payments.refund`).
+    The same idempotency key again answers 200 with the first allowance. Orders: `POST /orders/{id}/allowances`."""
+    from staffroom.scheduling.models import Appointment
+
+    appointment = choice_for_business(Appointment, request.business, payload.appointment_id, "appointment_id")
+    allowance = services.allowance_grant(
+        actor=request.employee,
+        appointment=appointment,
+        amount=payload.amount,
+        reason=payload.reason,
+        refund_method=payload.refund_method,
+        idempotency_key=_key(request, payload.idempotency_key),
+    )
+    return Status(200 if allowance.is_repeat else 201, _allowance_out(allowance))
 
 
 @router.get("/cash-summary", response=SummaryOut)

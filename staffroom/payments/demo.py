@@ -1,4 +1,4 @@
-"""Demo payments: completed visits paid (cash or card, some tips, one partial), and one refund."""
+"""Demo payments: completed visits paid (cash or card, some tips, one partial), one refund and one allowance."""
 
 import random
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from staffroom.scheduling.choices import AppointmentStatus
 from staffroom.scheduling.models import Appointment
 
-from .models import Payment, PaymentMethod, Refund
+from .models import Allowance, Payment, PaymentMethod, Refund
 
 
 def load(context: dict) -> None:
@@ -51,3 +51,37 @@ def load(context: dict) -> None:
             processed_at=refunded.processed_at,
         )
         Payment.objects.for_business(business).filter(pk=refunded.pk).update(refunded_amount=refund_amount)
+        # An allowance: a fully paid visit gets 10 % back as compensation, paid back in cash.
+        compensated = next(
+            (
+                p
+                for p in created[len(created) // 3 :]
+                if p.pk != refunded.pk and p.amount == p.appointment.total >= Decimal("1000")
+            ),
+            None,
+        )
+        if compensated is not None:
+            amount = (compensated.amount / 10).quantize(Decimal("0.01"))
+            allowance = Allowance.objects.create(
+                business=business,
+                appointment_id=compensated.appointment_id,
+                branch_id=compensated.branch_id,
+                client_id=compensated.client_id,
+                amount=amount,
+                currency=business.currency,
+                reason="Compensation: the colour faded within a week",
+                granted_by=employees["administrator"],
+                granted_at=compensated.processed_at,
+            )
+            Refund.objects.create(
+                business=business,
+                payment=compensated,
+                allowance=allowance,
+                branch_id=compensated.branch_id,
+                amount=amount,
+                method=PaymentMethod.CASH,
+                reason="Allowance: compensation",
+                processed_by=employees["administrator"],
+                processed_at=compensated.processed_at,
+            )
+            Payment.objects.for_business(business).filter(pk=compensated.pk).update(refunded_amount=amount)

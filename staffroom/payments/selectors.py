@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
 
-from staffroom.core.money import round_money
+from staffroom.core.money import MoneyField, round_money
 
-from .models import Payment, PaymentMethod, Refund
+from .models import Allowance, Payment, PaymentMethod, Refund
 
 
 def paid_amount(payments, currency: str) -> Decimal:
@@ -30,9 +31,38 @@ def appointment_paid_amount(appointment) -> Decimal:
     return round_money(paid, appointment.business.currency)
 
 
+def appointment_allowance_amount(appointment) -> Decimal:
+    """The allowances granted on a visit (price reductions after the sale)."""
+    total = (
+        Allowance.objects.for_business(appointment.business_id)
+        .filter(appointment=appointment)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return round_money(total or Decimal(0), appointment.business.currency)
+
+
+def appointment_returned_amount(appointment) -> Decimal:
+    """Money refunded on a visit's payments as a return (refunds paid back for an allowance are the allowance)."""
+    total = (
+        Refund.objects.for_business(appointment.business_id)
+        .filter(payment__appointment=appointment, allowance__isnull=True)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return round_money(total or Decimal(0), appointment.business.currency)
+
+
 def appointment_balance(appointment) -> Decimal:
-    """What is still to pay for a visit; negative would mean overpaid (the services refuse that)."""
-    return appointment.total - appointment_paid_amount(appointment)
+    """What is still to pay for a visit (its total less allowances); negative would mean overpaid."""
+    return appointment.total - appointment_allowance_amount(appointment) - appointment_paid_amount(appointment)
+
+
+def allowances_of_appointment(appointment):
+    return (
+        Allowance.objects.for_business(appointment.business_id)
+        .filter(appointment=appointment)
+        .select_related("granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 def payments_for_business(business):
@@ -84,3 +114,21 @@ def employees_who_took_payments(business, since: dt.datetime) -> set[int]:
     return set(took.values_list("processed_by_id", flat=True).distinct()) | set(
         refunded.values_list("processed_by_id", flat=True).distinct()
     )
+
+
+def allowances_for_business(business):
+    """Allowances with what went back for each (`paid_back`), newest first."""
+    return (
+        Allowance.objects.for_business(business)
+        .select_related("granted_by", "order_link")
+        .annotate(paid_back=Coalesce(Sum("refunds__amount"), Value(Decimal(0)), output_field=MoneyField()))
+        .order_by("-granted_at", "-id")
+    )
+
+
+def allowance_paid_back(allowance) -> Decimal:
+    """What went back to the client for an allowance (refunds that belong to it)."""
+    total = (
+        Refund.objects.for_business(allowance.business_id).filter(allowance=allowance).aggregate(total=Sum("amount"))
+    )["total"]
+    return round_money(total or Decimal(0), allowance.currency)

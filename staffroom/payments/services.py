@@ -18,8 +18,12 @@ from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
 
-from .models import Payment, PaymentMethod, Refund
-from .selectors import appointment_paid_amount
+from .models import Allowance, Payment, PaymentMethod, Refund
+from .selectors import (
+    appointment_allowance_amount,
+    appointment_paid_amount,
+    appointment_returned_amount,
+)
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -126,7 +130,9 @@ def payment_take(
     if appointment is not None:
         if appointment.status == AppointmentStatus.CANCELLED:
             raise Conflict(_("This appointment was cancelled."))
-        outstanding = appointment.total - appointment_paid_amount(appointment)
+        outstanding = (
+            appointment.total - appointment_allowance_amount(appointment) - appointment_paid_amount(appointment)
+        )
     if outstanding is not None and amount > outstanding:
         raise field_error("amount", _("Only %(amount)s is still due.") % {"amount": max(outstanding, Decimal(0))})
     payment = Payment(
@@ -168,8 +174,10 @@ def refund_issue(
     reason: str,
     method: str | None = None,
     idempotency_key: str = "",
+    allowance: Allowance | None = None,
 ) -> Refund:
-    """Refund all or part of a payment, with a reason. The payment row's lock keeps refunds within it."""
+    """Refund all or part of a payment, with a reason. The payment row's lock keeps refunds within it.
+    `allowance`: the money goes back for that allowance (reports count it there, not as a return)."""
     require(actor, Perm.PAYMENTS_PROCESS, branch=payment.branch, obj=payment)
     require(actor, Perm.PAYMENTS_REFUND, branch=payment.branch)
     business = actor.business
@@ -206,6 +214,7 @@ def refund_issue(
         processed_by=actor,
         processed_at=timezone.now(),
         idempotency_key=key,
+        allowance=allowance,
     )
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])
@@ -219,3 +228,142 @@ def refund_issue(
         after={**payment_snapshot(payment), "refund_id": refund.pk, "refund_amount": amount, "reason": refund.reason},
     )
     return refund
+
+
+# --- allowances --------------------------------------------------------------------------------------
+
+
+def allowance_snapshot(allowance: Allowance) -> dict:
+    return {
+        "amount": allowance.amount,
+        "currency": allowance.currency,
+        "reason": allowance.reason,
+        "appointment_id": allowance.appointment_id,
+        "client_id": allowance.client_id,
+        "branch_id": allowance.branch_id,
+    }
+
+
+def allowance_pay_back(*, actor, allowance: Allowance, payments, excess: Decimal, method: str | None) -> Decimal:
+    """Pay back what was paid beyond the new price, from the given payments (newest first), as refunds that
+    belong to the allowance. Returns what was paid back."""
+    paid_back = Decimal(0)
+    for payment in payments:
+        part = min(excess - paid_back, payment.amount - payment.refunded_amount)
+        if part <= 0:
+            continue
+        refund_issue(
+            actor=actor,
+            payment=payment,
+            amount=part,
+            reason=_("Allowance: %(reason)s") % {"reason": allowance.reason},
+            method=method,
+            allowance=allowance,
+        )
+        paid_back += part
+        if paid_back >= excess:
+            break
+    return paid_back
+
+
+@transaction.atomic
+def allowance_grant(
+    *,
+    actor,
+    amount,
+    reason: str,
+    appointment=None,
+    client=None,
+    branch=None,
+    grantable: Decimal | None = None,
+    document=None,
+    refund_method: str | None = None,
+    idempotency_key: str = "",
+) -> Allowance:
+    """Grant a price reduction after the sale, without a return (compensation for a defect), with a reason.
+
+    On a visit: the visit is locked, it must have been sold (the client came), the allowance is at most what the
+    visit still sells for (its total less earlier allowances and returns), and whatever was paid beyond the new
+    price is paid back at once from its payments, newest first (that needs the refund right too). Another
+    document (an order) locks itself, passes `grantable` (what it still sells for) and `document` (the event's
+    object), links the allowance and pays back itself. One `allowance.granted` security event either way."""
+    business = actor.business
+    if appointment is not None:
+        branch = branch or appointment.branch
+        client = client or appointment.client
+    require(actor, Perm.PAYMENTS_GRANT_ALLOWANCE, branch=branch, obj=appointment or document)
+    for obj, field in ((client, "client_id"), (branch, "branch_id")):
+        if obj is not None and obj.business_id != business.pk:
+            raise field_error(field, _("Choose a valid option of this business."))
+    errors = {}
+    try:
+        amount = _money(business, amount, "amount")
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Say why the price is reduced.")]
+    if refund_method is not None and refund_method not in PaymentMethod.values:
+        errors["refund_method"] = [_("Choose a payment method.")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    key = _key(idempotency_key)
+    if appointment is not None:
+        from staffroom.reports.selectors import SOLD_STATUSES
+        from staffroom.scheduling.models import Appointment
+
+        appointment = Appointment.objects.for_business(business).select_for_update().get(pk=appointment.pk)
+    if key:
+        existing = Allowance.objects.for_business(business).filter(idempotency_key=key).first()
+        if existing is not None:
+            same = existing.amount == amount and existing.appointment_id == (
+                appointment.pk if appointment is not None else None
+            )
+            if not same:
+                raise Conflict(_("This idempotency key was used for a different allowance."))
+            existing.is_repeat = True
+            return existing
+    if appointment is not None:
+        if appointment.status not in SOLD_STATUSES:
+            raise Conflict(_("An allowance is granted on a visit that took place."))
+        grantable = (
+            appointment.total - appointment_allowance_amount(appointment) - appointment_returned_amount(appointment)
+        )
+    if grantable is not None and amount > grantable:
+        raise field_error(
+            "amount", _("At most %(amount)s can be granted on this sale.") % {"amount": max(grantable, Decimal(0))}
+        )
+    allowance = Allowance.objects.create(
+        business=business,
+        appointment=appointment,
+        branch=branch,
+        client=client,
+        amount=amount,
+        currency=business.currency,
+        reason=reason[:300],
+        granted_by=actor,
+        granted_at=timezone.now(),
+        idempotency_key=key,
+    )
+    paid_back = Decimal(0)
+    if appointment is not None:
+        # What the visit now costs: its total less every allowance and return; paid beyond that goes back.
+        excess = appointment_paid_amount(appointment) - (grantable - amount)
+        if excess > 0:
+            payments = (
+                Payment.objects.for_business(business).filter(appointment=appointment).order_by("-processed_at", "-id")
+            )
+            paid_back = allowance_pay_back(
+                actor=actor, allowance=allowance, payments=payments, excess=excess, method=refund_method
+            )
+    allowance.is_repeat = False
+    allowance.paid_back = paid_back
+    target = document if document is not None else (appointment if appointment is not None else allowance)
+    security_event_record(
+        event_type="allowance.granted",
+        actor=actor,
+        target=target,
+        branch=branch,
+        after={**allowance_snapshot(allowance), "allowance_id": allowance.pk, "paid_back": paid_back},
+    )
+    return allowance

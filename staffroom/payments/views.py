@@ -20,7 +20,7 @@ from staffroom.staff.permissions import permission_required
 from staffroom.tenancy.models import Branch
 
 from . import selectors, services
-from .forms import DiscountForm, PaymentForm, RefundForm
+from .forms import AllowanceForm, DiscountForm, PaymentForm, RefundForm
 from .models import Payment
 
 
@@ -88,6 +88,41 @@ def discount_set(request, appointment_id):
         else:
             messages.success(request, _("Discount applied."))
     return redirect("payments:take", appointment.pk)
+
+
+@permission_required(Perm.PAYMENTS_GRANT_ALLOWANCE)
+@require_http_methods(["GET", "POST"])
+def allowance_grant(request, appointment_id):
+    """Grant an allowance on a visit that took place: a price reduction with a reason, money paid back if paid."""
+    appointment = _appointment(request, appointment_id)
+    form = AllowanceForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allowance = services.allowance_grant(
+                actor=request.employee,
+                appointment=appointment,
+                amount=data["amount"],
+                reason=data["reason"],
+                refund_method=data["refund_method"] or None,
+                idempotency_key=data["idempotency_key"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            if not allowance.is_repeat:
+                messages.success(request, _("Allowance of %(amount)s granted.") % {"amount": allowance.amount})
+            return redirect("scheduling:appointment", appointment.pk)
+    return render(
+        request,
+        "payments/allowance.html",
+        {
+            "appointment": appointment,
+            "form": form,
+            "allowances": selectors.allowances_of_appointment(appointment),
+            "balance": selectors.appointment_balance(appointment),
+        },
+    )
 
 
 @permission_required(Perm.PAYMENTS_REFUND)

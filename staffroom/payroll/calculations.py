@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from staffroom.core.money import round_money
@@ -41,8 +43,52 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class Employment:
+    """The employed part of a pay period, in calendar days with both ends inclusive: hired on the 15th of a
+    30-day month, the employee worked 16 of its 30 days (the hire day and the leave day are days employed)."""
+
+    period_start: dt.date
+    period_end: dt.date
+    first_day: dt.date
+    last_day: dt.date
+
+    @property
+    def period_days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+    @property
+    def employed_days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def is_whole_period(self) -> bool:
+        return self.first_day == self.period_start and self.last_day == self.period_end
+
+
+def employment_in_period(
+    period_start: dt.date, period_end: dt.date, hire_date: dt.date | None, leave_date: dt.date | None
+) -> Employment | None:
+    """The days of the period the employee was employed; None when none (hired after it, or left before it).
+    An unknown hire date means employed since before the period; an empty leave date, still employed."""
+    first = max(period_start, hire_date) if hire_date else period_start
+    last = min(period_end, leave_date) if leave_date else period_end
+    if first > last:
+        return None
+    return Employment(period_start, period_end, first, last)
+
+
+def prorated(amount: Decimal, employment: Employment | None) -> Decimal:
+    """A fixed amount for the employed part of the period: amount × days employed / days in the period (exact;
+    the caller rounds the result once)."""
+    if employment is None or employment.is_whole_period:
+        return amount
+    return amount * employment.employed_days / employment.period_days
+
+
+@dataclass(frozen=True)
 class PayFacts:
-    """What an employee achieved in a period, already aggregated (by the database)."""
+    """What an employee achieved in a period, already aggregated (by the database). The facts of an employee
+    who joined or left during the period cover only their days employed (`employment`)."""
 
     # Own services revenue after discounts and returns, by service category id (None: no category).
     services_revenue: Mapping[int | None, Decimal] = field(default_factory=dict)
@@ -51,6 +97,7 @@ class PayFacts:
     appointments_created_arrived: int = 0
     visits_arrived: int = 0
     kpi: Mapping[str, Decimal] = field(default_factory=dict)
+    employment: Employment | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +121,34 @@ def _money(value: Decimal) -> str:
 
 def _number(value: Decimal) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _date(value: dt.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _prorated_fixed(rule: RuleSpec, employment: Employment, currency: str, *, deduction: bool) -> PayLine:
+    amount = round_money(prorated(rule.amount, employment), currency)
+    values = {
+        "full": _money(rule.amount),
+        "days": employment.employed_days,
+        "period_days": employment.period_days,
+        "first": _date(employment.first_day),
+        "last": _date(employment.last_day),
+        "amount": _money(amount),
+    }
+    if deduction:
+        text = _(
+            "Deduction %(full)s for %(days)s of %(period_days)s calendar days employed (%(first)s – %(last)s): "
+            "%(full)s × %(days)s / %(period_days)s = %(amount)s"
+        )
+        amount = -amount
+    else:
+        text = _(
+            "Fixed amount %(full)s for %(days)s of %(period_days)s calendar days employed (%(first)s – %(last)s): "
+            "%(full)s × %(days)s / %(period_days)s = %(amount)s"
+        )
+    return PayLine(rule.key, rule.kind, Decimal(employment.employed_days), rule.amount, amount, text % values)
 
 
 def kpi_value(facts: PayFacts, metric: str) -> Decimal:
@@ -116,6 +191,8 @@ def _services_categories(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFa
 
 def _earning_line(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> PayLine | None:
     kind = rule.kind
+    if kind == RuleKind.FIXED and facts.employment is not None and not facts.employment.is_whole_period:
+        return _prorated_fixed(rule, facts.employment, currency, deduction=False)
     if kind == RuleKind.FIXED:
         amount = round_money(rule.amount, currency)
         return PayLine(
@@ -208,7 +285,9 @@ def _bonus_line(rule: RuleSpec, facts: PayFacts, earnings: Decimal, currency: st
     return PayLine(rule.key, rule.kind, value, tier.amount, amount, explanation, metric=rule.metric)
 
 
-def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str) -> PayLine:
+def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str, employment: Employment | None) -> PayLine:
+    if rule.kind == RuleKind.DEDUCTION_FIXED and employment is not None and not employment.is_whole_period:
+        return _prorated_fixed(rule, employment, currency, deduction=True)
     if rule.kind == RuleKind.DEDUCTION_FIXED:
         amount = -round_money(rule.amount, currency)
         explanation = _("Deduction: %(amount)s") % {"amount": _money(-amount)}
@@ -224,7 +303,8 @@ def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str) -> PayLine:
 
 def payslip_lines(rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> list[PayLine]:
     """Earnings first, then KPI bonuses (a % bonus is a share of the earnings), then deductions (a % deduction
-    is a share of earnings plus bonuses). Every line is rounded half-up on its own; the payslip total is their sum."""
+    is a share of earnings plus bonuses). Every line is rounded half-up on its own; the payslip total is their sum.
+    Fixed amounts (earnings and deductions) are prorated by the calendar days employed in the period."""
     lines: list[PayLine] = []
     for rule in rules:
         line = _earning_line(rule, rules, facts, currency)
@@ -236,7 +316,7 @@ def payslip_lines(rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> 
     gross = earnings + sum((line.amount for line in bonuses), ZERO)
     for rule in rules:
         if rule.kind in (RuleKind.DEDUCTION_FIXED, RuleKind.DEDUCTION_PERCENT):
-            lines.append(_deduction_line(rule, gross, currency))
+            lines.append(_deduction_line(rule, gross, currency, facts.employment))
     return lines
 
 

@@ -14,7 +14,7 @@ from staffroom.scheduling.models import Appointment
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission
 
-from .calculations import PayFacts, RuleSpec, Tier
+from .calculations import PayFacts, RuleSpec, Tier, employment_in_period
 from .choices import KpiMetric, RuleKind, RunStatus
 from .models import PayRule, PaySchemeAssignment, Payslip, PayslipLine
 
@@ -141,11 +141,22 @@ def can_see_payslip(employee, payslip: Payslip) -> bool:
     )
 
 
+def _employed_range(line: PayslipLine) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC range of the line's period the employee was employed in (the facts a line rests on)."""
+    employee = line.payslip.employee
+    employment = employment_in_period(
+        line.for_period_start, line.for_period_end, employee.hire_date, employee.leave_date
+    )
+    if employment is None:
+        return local_range(employee.business, line.for_period_start, line.for_period_start - dt.timedelta(days=1))
+    return local_range(employee.business, employment.first_day, employment.last_day)
+
+
 def visits_behind_line(line: PayslipLine) -> QuerySet[Appointment] | None:
     """The visits a line's base figure counts, as they are today (an approved line's figure may since have moved:
     that difference is paid as a correction in a later period). None when the line rests on no visits."""
     employee_id = line.payslip.employee_id
-    starts, ends = local_range(line.payslip.employee.business, line.for_period_start, line.for_period_end)
+    starts, ends = _employed_range(line)
     visits = Appointment.objects.for_business(line.business_id).filter(starts_at__gte=starts, starts_at__lt=ends)
     kind = line.kind
     metric = line.metric
@@ -179,7 +190,7 @@ def orders_behind_line(line: PayslipLine) -> QuerySet | None:
     from staffroom.orders.choices import ActionKind, ItemKind, OrderStatus
     from staffroom.orders.models import Order
 
-    starts, ends = local_range(line.payslip.employee.business, line.for_period_start, line.for_period_end)
+    starts, ends = _employed_range(line)
     orders = Order.objects.for_business(line.business_id).filter(responsible_id=line.payslip.employee_id)
     if line.kind == RuleKind.PRODUCT_SALES_PERCENT:
         return orders.filter(sold_at__gte=starts, sold_at__lt=ends, items__kind=ItemKind.PRODUCT).distinct()
@@ -196,7 +207,7 @@ def orders_behind_line(line: PayslipLine) -> QuerySet | None:
 def payments_behind_line(line: PayslipLine) -> QuerySet[Payment] | None:
     if line.metric not in (KpiMetric.PAYMENTS_COUNT, KpiMetric.PAYMENTS_AMOUNT):
         return None
-    starts, ends = local_range(line.payslip.employee.business, line.for_period_start, line.for_period_end)
+    starts, ends = _employed_range(line)
     return Payment.objects.for_business(line.business_id).filter(
         processed_by_id=line.payslip.employee_id, processed_at__gte=starts, processed_at__lt=ends
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -19,7 +20,15 @@ from staffroom.staff.models import Employee, EmployeeStatus
 from staffroom.staff.permissions import require
 from staffroom.tenancy.models import Business
 
-from .calculations import PayFacts, PayLine, correction_lines, payslip_lines, payslip_total
+from .calculations import (
+    Employment,
+    PayFacts,
+    PayLine,
+    correction_lines,
+    employment_in_period,
+    payslip_lines,
+    payslip_total,
+)
 from .choices import KpiMetric, RuleKind, RunStatus
 from .models import PayrollRun, PayRule, PayScheme, PaySchemeAssignment, Payslip, PayslipLine
 from .selectors import pay_facts, rule_snapshot, rule_spec_from_snapshot, rules_of_schemes, schemes_for_period
@@ -218,10 +227,30 @@ def _run_snapshot(run: PayrollRun) -> dict:
 
 
 def _employees_of_run(run: PayrollRun):
-    employees = Employee.objects.for_business(run.business_id).filter(status=EmployeeStatus.ACTIVE)
+    """Active employees, and blocked ones whose leave date falls in or after the period (someone who left on
+    the 10th and was blocked is still paid for ten days)."""
+    employees = Employee.objects.for_business(run.business_id).filter(
+        Q(status=EmployeeStatus.ACTIVE) | Q(leave_date__gte=run.period_start)
+    )
     if run.branch_id:
         employees = employees.filter(branches=run.branch_id)
-    return list(employees.select_related("role").order_by("full_name", "id"))
+    return list(employees.select_related("role").distinct().order_by("full_name", "id"))
+
+
+class _FactsOfRanges:
+    """Pay facts per employee for a period, computed once per distinct employed range: everyone employed the
+    whole period shares one set of aggregate queries; a joiner or leaver's facts cover only their days."""
+
+    def __init__(self, business):
+        self.business = business
+        self.by_range: dict[tuple[dt.date, dt.date], dict[int, PayFacts]] = {}
+
+    def of(self, employee_id: int, employment: Employment) -> PayFacts:
+        key = (employment.first_day, employment.last_day)
+        if key not in self.by_range:
+            self.by_range[key] = pay_facts(self.business, *key)
+        facts = self.by_range[key].get(employee_id, PayFacts())
+        return replace(facts, employment=employment)
 
 
 def _line_row(run, rule_ids, payslip, position: int, line: PayLine, specs_by_key, period: tuple[dt.date, dt.date]):
@@ -247,11 +276,13 @@ def _line_row(run, rule_ids, payslip, position: int, line: PayLine, specs_by_key
     )
 
 
-def _corrections(run: PayrollRun, employee_ids: list[int], currency: str) -> dict[int, list]:
-    """For each employee, correction lines for earlier approved periods whose figures have moved since."""
+def _corrections(run: PayrollRun, employees: list[Employee], currency: str) -> dict[int, list]:
+    """For each employee, correction lines for earlier approved periods whose figures have moved since (also
+    when their hire or leave date was corrected: a period they turn out not to have worked pays nothing)."""
     since = run.period_start - dt.timedelta(days=CORRECTION_LOOKBACK_DAYS)
+    by_id = {employee.pk: employee for employee in employees}
     approved = PayslipLine.objects.for_business(run.business_id).filter(
-        payslip__employee_id__in=employee_ids,
+        payslip__employee_id__in=list(by_id),
         payslip__run__status=RunStatus.APPROVED,
         for_period_end__lt=run.period_start,
         for_period_start__gte=since,
@@ -268,20 +299,20 @@ def _corrections(run: PayrollRun, employee_ids: list[int], currency: str) -> dic
     )
     for employee_id, start, end, rule_key, position, snapshot in originals:
         specs[(employee_id, start, end)][rule_key] = (position, snapshot)
-    facts_by_period: dict[tuple, dict] = {}
+    facts_of = _FactsOfRanges(run.business)
     corrections: dict[int, list] = defaultdict(list)
-    business = run.business
     for key in sorted(paid, key=lambda k: (k[1], k[0])):
         employee_id, start, end = key
-        if (start, end) not in facts_by_period:
-            facts_by_period[(start, end)] = pay_facts(business, start, end)
         rules = [
             rule_spec_from_snapshot(snapshot)
             for _position, snapshot in sorted(specs.get(key, {}).values(), key=lambda item: item[0])
             if snapshot
         ]
-        facts = facts_by_period[(start, end)].get(employee_id)
-        recomputed = payslip_lines(rules, facts or PayFacts(), currency)
+        employee = by_id[employee_id]
+        employment = employment_in_period(start, end, employee.hire_date, employee.leave_date)
+        recomputed = (
+            payslip_lines(rules, facts_of.of(employee_id, employment), currency) if employment is not None else []
+        )
         for line in correction_lines(recomputed, paid[key], period_label(start, end)):
             corrections[employee_id].append(((start, end), line, {r.key: r for r in rules}))
     return corrections
@@ -301,13 +332,22 @@ def _calculate(run: PayrollRun) -> None:
     )
     assignments = schemes_for_period(business, employees, *period)
     rules = rules_of_schemes(business, {a.scheme_id for a in assignments.values()})
-    facts = pay_facts(business, *period)
-    payable = [e for e in employees if e.pk in assignments and e.pk not in paid_elsewhere]
-    corrections = _corrections(run, [e.pk for e in payable], currency)
+    facts_of = _FactsOfRanges(business)
+    employment = {
+        e.pk: employment_in_period(run.period_start, run.period_end, e.hire_date, e.leave_date) for e in employees
+    }
+    payable = [
+        e for e in employees if e.pk in assignments and e.pk not in paid_elsewhere and employment[e.pk] is not None
+    ]
+    corrections = _corrections(run, payable, currency)
     notes = []
     for employee in employees:
         if employee.pk in paid_elsewhere:
             notes.append(_("%(name)s is paid for this period in another run.") % {"name": employee.full_name})
+        elif employment[employee.pk] is None:
+            notes.append(
+                _("%(name)s was not employed in this period (hire and leave dates).") % {"name": employee.full_name}
+            )
         elif employee.pk not in assignments:
             notes.append(_("%(name)s has no pay scheme for this period.") % {"name": employee.full_name})
     payslips = []
@@ -315,7 +355,7 @@ def _calculate(run: PayrollRun) -> None:
     for employee in payable:
         scheme_id = assignments[employee.pk].scheme_id
         specs = rules[scheme_id]
-        lines = payslip_lines(specs, facts.get(employee.pk, PayFacts()), currency)
+        lines = payslip_lines(specs, facts_of.of(employee.pk, employment[employee.pk]), currency)
         own_corrections = corrections.get(employee.pk, [])
         total = payslip_total(lines) + payslip_total(correction[1] for correction in own_corrections)
         payslip = Payslip(

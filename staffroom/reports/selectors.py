@@ -18,6 +18,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     Sum,
@@ -28,7 +29,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from staffroom.orders.choices import ActionKind, ItemKind, OrderStatus
 from staffroom.orders.models import Order, OrderAction, OrderItem
-from staffroom.payments.models import Payment, Refund
+from staffroom.payments.models import Allowance, Payment, Refund
 from staffroom.payroll.choices import KpiMetric
 from staffroom.scheduling.calculations import local_to_utc
 from staffroom.scheduling.choices import AppointmentStatus
@@ -44,6 +45,23 @@ MONEY = DecimalField(max_digits=20, decimal_places=6)
 SOLD_STATUSES = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
 
 DIMENSIONS = ("period", "branch", "employee", "category")
+
+
+class _Fractional(Func):
+    """A money expression that divides as a fraction. SQLite stores whole-number decimals as integers and divides
+    integers as integers (100 × 500 / 1500 = 33), so there the numerator is made REAL; PostgreSQL divides numerics
+    exactly. Every share is summed and then rounded half-up to the currency once."""
+
+    template = "%(expressions)s"
+    output_field = MONEY
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
+def share_of(amount: str, part: str, whole: str) -> ExpressionWrapper:
+    """amount × part / whole: the share of an amount (a refund, an allowance) that one line of a sale carries."""
+    return ExpressionWrapper(_Fractional(F(amount) * F(part)) / NullIf(F(whole), 0), output_field=MONEY)
 
 
 @dataclass(frozen=True)
@@ -144,8 +162,9 @@ def visit_sales_rows(
     business, sales_filter: SalesFilter, group_by: tuple[str, ...], grouping: str = "day"
 ) -> list[tuple[tuple, SalesFigures]]:
     """The visit source: gross, discounts and visits from the service lines; returns are the refunds of those
-    visits, spread over their services in proportion to what each cost (so a category carries its share).
-    Returns belong to the visit they return, whenever refunded, so a period's net is what it really earned."""
+    visits, spread over their services in proportion to what each cost (so a category carries its share), and
+    allowances (price reductions after the sale) the same way. Returns and allowances belong to the visit they
+    reduce, whenever refunded or granted, so a period's net is what it really earned."""
     group_by = tuple(group_by)
     lines = visit_lines(business, sales_filter)
     sold = _grouped(
@@ -173,11 +192,9 @@ def visit_sales_rows(
         conditions["payment__appointment__specialist_id__in"] = sales_filter.employee_ids
     if sales_filter.category_ids:
         conditions["payment__appointment__lines__category_id__in"] = sales_filter.category_ids
-    refunds = Refund.objects.for_business(business).filter(**conditions)
-    share = ExpressionWrapper(
-        F("amount") * F("payment__appointment__lines__total") / NullIf(F("payment__appointment__total"), 0),
-        output_field=MONEY,
-    )
+    # Money paid back for an allowance is counted with the allowance below, not as a return.
+    refunds = Refund.objects.for_business(business).filter(allowance__isnull=True, **conditions)
+    share = share_of("amount", "payment__appointment__lines__total", "payment__appointment__total")
     returned = _grouped(
         refunds,
         _group_fields(
@@ -186,7 +203,20 @@ def visit_sales_rows(
         returns=Coalesce(Sum(share), Value(ZERO), output_field=MONEY),
     )
     rows.extend((_key(row, group_by), SalesFigures(returns=row["returns"])) for row in returned)
+    # Allowances belong to the visit they reduce, whenever granted, spread over its services like a refund.
+    allowance_conditions = {key.removeprefix("payment__"): value for key, value in conditions.items()}
+    allowance_share = share_of("amount", "appointment__lines__total", "appointment__total")
+    allowed = _grouped(
+        Allowance.objects.for_business(business).filter(**allowance_conditions),
+        _group_fields(business, "appointment__", group_by, grouping, "appointment__lines__", sales_filter),
+        allowances=Coalesce(Sum(allowance_share), Value(ZERO), output_field=MONEY),
+    )
+    rows.extend((_key(row, group_by), SalesFigures(allowances=row["allowances"])) for row in allowed)
     return rows
+
+
+# An order item's share of its order's allowances: in proportion to what the item cost.
+ORDER_ITEM_ALLOWANCE_SHARE = share_of("order__allowance_amount", "total", "order__total")
 
 
 def order_items_sold(business, sales_filter: SalesFilter):
@@ -227,8 +257,8 @@ def _order_group_fields(business, group_by: Iterable[str], grouping: str, sales_
 def order_sales_rows(business, sales_filter: SalesFilter, group_by: tuple[str, ...], grouping: str = "day"):
     """The orders source: gross, discounts, returns and orders per group key from the sold orders' items, with
     the responsible manager as the employee. Returns belong to the item they return (its `returned_amount`),
-    whenever the goods came back, like a visit's refund. Orders have no allowances (no price cut after the
-    sale that is not a return), so that column stays zero."""
+    whenever the goods came back, like a visit's refund. Allowances (price cuts after the sale that are not
+    returns) are the order's, spread over its items in proportion to what each cost."""
     group_by = tuple(group_by)
     sold = _grouped(
         order_items_sold(business, sales_filter),
@@ -236,12 +266,19 @@ def order_sales_rows(business, sales_filter: SalesFilter, group_by: tuple[str, .
         gross=Coalesce(Sum("gross_amount"), Value(ZERO), output_field=MONEY),
         discounts=Coalesce(Sum("discount_amount"), Value(ZERO), output_field=MONEY),
         returns=Coalesce(Sum("returned_amount"), Value(ZERO), output_field=MONEY),
+        allowances=Coalesce(Sum(ORDER_ITEM_ALLOWANCE_SHARE), Value(ZERO), output_field=MONEY),
         orders=Count("order_id", distinct=True),
     )
     return [
         (
             _key(row, group_by),
-            SalesFigures(gross=row["gross"], discounts=row["discounts"], returns=row["returns"], orders=row["orders"]),
+            SalesFigures(
+                gross=row["gross"],
+                discounts=row["discounts"],
+                returns=row["returns"],
+                allowances=row["allowances"],
+                orders=row["orders"],
+            ),
         )
         for row in sold
     ]
@@ -262,23 +299,28 @@ def sales_rows(
 
 
 def services_revenue_by_employee_and_category(business, sales_filter: SalesFilter) -> dict[int, dict]:
-    """Own services revenue after discounts and returns, per specialist and category (the payroll base): the
+    """Own services revenue after discounts, returns and allowances, per specialist and category (the payroll base): the
     visits they served. Orders (even of services) are sold by a manager, who is paid on product sales instead."""
     rows = merge_rows(visit_sales_rows(business, sales_filter, ("employee", "category")))
     result: dict[int, dict] = defaultdict(dict)
     for (employee_id, category_id), figures in rows.items():
-        result[employee_id][category_id] = figures.gross - figures.discounts - figures.returns
+        result[employee_id][category_id] = figures.gross - figures.discounts - figures.returns - figures.allowances
     return result
 
 
 def product_sales_by_employee(business, sales_filter: SalesFilter) -> dict[int, Decimal]:
-    """Product sales per responsible manager: the sold orders' product items after discounts, less returns
-    (returns lower the sale they return, so a return after a payroll approval is corrected next period)."""
+    """Product sales per responsible manager: the sold orders' product items after discounts, less returns and
+    the items' share of the order's allowances (both lower the sale they belong to, so one granted after a
+    payroll approval is corrected next period)."""
     rows = (
         order_items_sold(business, sales_filter)
         .filter(kind=ItemKind.PRODUCT, order__responsible__isnull=False)
         .values("order__responsible_id")
-        .annotate(amount=Coalesce(Sum(F("total") - F("returned_amount")), Value(ZERO), output_field=MONEY))
+        .annotate(
+            amount=Coalesce(
+                Sum(F("total") - F("returned_amount") - ORDER_ITEM_ALLOWANCE_SHARE), Value(ZERO), output_field=MONEY
+            )
+        )
         .order_by()
     )
     return {row["order__responsible_id"]: row["amount"] for row in rows}

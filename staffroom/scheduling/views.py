@@ -322,11 +322,15 @@ def _appointment_context(request, appointment):
         "offered_services": _offered_services(request.business, appointment),
     }
     if sees_money:
+        from staffroom.payments.selectors import allowances_of_appointment, appointment_allowance_amount
+
         paid = appointment_paid_amount(appointment)
         context.update(
             paid=paid,
-            balance=appointment.total - paid,
+            balance=appointment.total - appointment_allowance_amount(appointment) - paid,
             payments=appointment.payments.select_related("processed_by").prefetch_related("refunds"),
+            allowances=allowances_of_appointment(appointment),
+            sold_statuses=("arrived", "completed"),
         )
     return context
 

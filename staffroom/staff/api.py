@@ -43,6 +43,8 @@ def employee_out(employee: Employee) -> dict:
         "branch_ids": sorted(branch.pk for branch in employee.branches.all()),
         "role_branch_ids": sorted(branch.pk for branch in employee.role_branches.all()),
         "status": employee.status,
+        "hire_date": employee.hire_date,
+        "leave_date": employee.leave_date,
         "is_designated_owner": employee.is_designated_owner,
         "invitation_pending": employee.person_id is None and selectors.invitation_is_pending(employee),
         "seat": {
@@ -105,6 +107,8 @@ def employee_create(request, payload: EmployeeCreateIn, dry_run: bool = False):
         provides_services=payload.provides_services,
         branches=choices_for_business(Branch, business, payload.branch_ids, "branch_ids"),
         role_branches=choices_for_business(Branch, business, payload.role_branch_ids, "role_branch_ids"),
+        hire_date=payload.hire_date,
+        leave_date=payload.leave_date,
         expected_seat_version=seat_hooks.seat_pin(payload.expected_seat_version, payload.expected_as_of),
         invitations_url=request.build_absolute_uri(reverse("staff:invitations")),
     )
@@ -125,6 +129,9 @@ def employee_update(request, employee_id: int, payload: EmployeeUpdateIn, dry_ru
             provides_services=data.get("provides_services"),
         )
     fields = {name: data[name] for name in services.EDITABLE_EMPLOYEE_FIELDS if data.get(name) is not None}
+    # A leave date can be cleared (the employee stays after all): an explicit null counts.
+    if "leave_date" in data:
+        fields["leave_date"] = data["leave_date"]
     if data.get("role_id") not in (None, employee.role_id) or data.get("role_branch_ids") is not None:
         api_require_recent_authentication(request)  # SECURITY.md 10: a role change needs a recent sign-in
     services.employee_update(

@@ -58,6 +58,7 @@ class Perm:
     PAYMENTS_PROCESS = "payments.process"
     PAYMENTS_REFUND = "payments.refund"
     PAYMENTS_VIEW_FINANCES = "payments.view_finances"
+    PAYMENTS_GRANT_ALLOWANCE = "payments.grant_allowance"
 
     ORDERS_CREATE = "orders.create"
     ORDERS_CLAIM = "orders.claim"
@@ -115,6 +116,7 @@ CATALOGUE: list[PermissionInfo] = [
     PermissionInfo(Perm.PAYMENTS_PROCESS, "payments", _("Take payments")),
     PermissionInfo(Perm.PAYMENTS_REFUND, "payments", _("Refund payments")),
     PermissionInfo(Perm.PAYMENTS_VIEW_FINANCES, "payments", _("See financial figures")),
+    PermissionInfo(Perm.PAYMENTS_GRANT_ALLOWANCE, "payments", _("Grant allowances (a price reduction after the sale)")),
     PermissionInfo(Perm.ORDERS_CREATE, "orders", _("Create orders")),
     PermissionInfo(Perm.ORDERS_CLAIM, "orders", _("Claim unassigned orders and work own orders")),
     PermissionInfo(Perm.ORDERS_VIEW_ALL, "orders", _("See and edit all orders")),
@@ -175,7 +177,7 @@ ROLE_TEMPLATES: dict[str, dict] = {
             Perm.CALENDAR_CANCEL_APPOINTMENT, Perm.CALENDAR_BOOK_OUTSIDE_HOURS, Perm.CALENDAR_MANAGE_SCHEDULES,
             Perm.CLIENTS_VIEW, Perm.CLIENTS_VIEW_CONTACTS, Perm.CLIENTS_EDIT, Perm.CLIENTS_DELETE,
             Perm.SERVICES_MANAGE, Perm.PAYMENTS_PROCESS, Perm.PAYMENTS_REFUND, Perm.PAYMENTS_VIEW_FINANCES,
-            Perm.ORDERS_CREATE, Perm.ORDERS_VIEW_ALL, Perm.ORDERS_ASSIGN, Perm.TASKS_VIEW, Perm.TASKS_MANAGE,
+            Perm.PAYMENTS_GRANT_ALLOWANCE, Perm.ORDERS_CREATE, Perm.ORDERS_VIEW_ALL, Perm.ORDERS_ASSIGN, Perm.TASKS_VIEW, Perm.TASKS_MANAGE,
             Perm.REPORTS_VIEW_SALES, Perm.EMPLOYEES_VIEW, Perm.SUPPORT_FILE, Perm.SUPPORT_VIEW,
         ),
     },

@@ -1,6 +1,9 @@
 """Demo business "Demo Beauty": a chain with two branches and one employee per built-in role."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from staffroom.core.demodata import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, OPERATOR_EMAIL
 from staffroom.tenancy.models import Branch, Business
@@ -33,7 +36,7 @@ DEMO_PEOPLE = {
     },
     "specialist3": {
         "name": "Sergey Popov", "role": "specialist", "role_label": "Specialist (3rd)", "position": "Barber",
-        "provides_services": True,
+        "provides_services": True, "hired_last_month_on": 15,
     },
     "accountant": {"name": "Tatiana Morozova", "role": "accountant", "role_label": "Accountant", "position": "Accountant"},
     "marketer": {"name": "Nikita Fedorov", "role": "marketer", "role_label": "Marketer", "position": "Marketer"},
@@ -65,6 +68,12 @@ def load(context: dict) -> None:
             branch_names=BRANCHES,
         )
     branches = {branch.name: branch for branch in Branch.objects.for_business(business)}
+    today = timezone.now().astimezone(business.zone).date()
+    if business.owner.hire_date is None:
+        Employee.objects.for_business(business).filter(pk=business.owner_id).update(
+            hire_date=today.replace(day=1) - dt.timedelta(days=1100)
+        )
+        business.owner.refresh_from_db()
     roles = {role.template_code: role for role in Role.objects.for_business(business).exclude(template_code="")}
     employees = {"owner": business.owner}
     for key, info in DEMO_PEOPLE.items():
@@ -77,7 +86,14 @@ def load(context: dict) -> None:
             )
         employee = Employee.objects.for_business(business).filter(person=person).first()
         if employee is None:
+            # Everyone joined two years ago except one barber hired in the middle of last month, so last month's
+            # payroll shows a prorated fixed amount.
+            if "hired_last_month_on" in info:
+                hire_date = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=info["hired_last_month_on"])
+            else:
+                hire_date = today.replace(day=1) - dt.timedelta(days=730)
             employee = Employee.objects.create(
+                hire_date=hire_date,
                 business=business,
                 person=person,
                 full_name=info["name"],

@@ -1,6 +1,7 @@
 """Employee and role forms; choices are always the current business's."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +28,18 @@ class EmployeeForm(forms.Form):
     email = forms.EmailField(label=_("Contact e-mail"), required=False)
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     provides_services = forms.BooleanField(label=_("Provides services"), required=False)
+    hire_date = forms.DateField(
+        label=_("Hire date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The first day employed; payroll pays nothing for time before it"),
+    )
+    leave_date = forms.DateField(
+        label=_("Leave date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day employed; empty while the employee stays"),
+    )
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.none())
     branches = forms.ModelMultipleChoiceField(
         label=_("Works in branches"),
@@ -43,13 +56,22 @@ class EmployeeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        hire_date, leave_date = cleaned.get("hire_date"), cleaned.get("leave_date")
+        if hire_date and leave_date and leave_date < hire_date:
+            self.add_error("leave_date", _("The leave date cannot be before the hire date."))
+        return cleaned
+
     def __init__(self, *args, business, is_new: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = Role.objects.for_business(business)
         branches = Branch.objects.for_business(business).filter(is_active=True)
         self.fields["branches"].queryset = branches
         self.fields["role_branches"].queryset = branches
-        if not is_new:
+        if is_new:
+            self.fields["hire_date"].initial = timezone.now().astimezone(business.zone).date()
+        else:
             del self.fields["login_email"]
             del self.fields["password"]
 

@@ -74,6 +74,10 @@ class Employee(BusinessOwnedModel, TimestampedModel):
     # SECURITY.md 30: the business's "end sessions" (and blocking) stamps its own membership: every session that
     # signed in before this moment no longer reaches this business, while the person's other businesses go on.
     access_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Local business dates, both inclusive (the first and the last day employed). Empty hire date: employed
+    # since before the business kept dates; empty leave date: still employed. Payroll prorates by them.
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    leave_date = models.DateField(_("leave date"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -85,6 +89,12 @@ class Employee(BusinessOwnedModel, TimestampedModel):
                 fields=["business", "person"],
                 condition=models.Q(person__isnull=False),
                 name="employee_person_unique_in_business",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hire_date__isnull=True)
+                | models.Q(leave_date__isnull=True)
+                | models.Q(leave_date__gte=models.F("hire_date")),
+                name="employee_leave_date_not_before_hire_date",
             ),
         ]
         indexes = [models.Index(fields=["business", "status"], name="employee_business_status")]

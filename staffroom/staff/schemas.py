@@ -31,6 +31,8 @@ class EmployeeOut(Schema):
     branch_ids: list[int]
     role_branch_ids: list[int]
     status: str
+    hire_date: date | None
+    leave_date: date | None
     is_designated_owner: bool
     invitation_pending: bool = False
     seat: SeatOut
@@ -48,6 +50,8 @@ class EmployeeCreateIn(Schema):
     provides_services: bool = False
     branch_ids: list[int] = []
     role_branch_ids: list[int] = []
+    hire_date: date | None = Field(None, description="First day employed (local date); default: today")
+    leave_date: date | None = Field(None, description="Last day employed (local date); empty while employed")
     expected_seat_version: int | None = None
     expected_as_of: IsoDate | None = None
 
@@ -62,6 +66,8 @@ class EmployeeUpdateIn(Schema):
     provides_services: bool | None = None
     branch_ids: list[int] | None = None
     role_branch_ids: list[int] | None = None
+    hire_date: date | None = None
+    leave_date: date | None = Field(None, description="Send null to clear it (the employee stays)")
     expected_seat_version: int | None = None
     expected_as_of: IsoDate | None = None
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, field_error
 from staffroom.identity.services import api_tokens_revoke_all
+from staffroom.runtime.tasks import email_after_commit
 from staffroom.security.access import employee_access_revoke
 from staffroom.security.authentication import sign_in_lock
 from staffroom.security.services import security_event_record
@@ -42,7 +42,14 @@ def _snapshot_employee(employee: Employee) -> dict:
         "branches": sorted(branch.name for branch in employee.branches.all()),
         "role_branches": sorted(branch.name for branch in employee.role_branches.all()),
         "status": employee.status,
+        "hire_date": employee.hire_date.isoformat() if employee.hire_date else None,
+        "leave_date": employee.leave_date.isoformat() if employee.leave_date else None,
     }
+
+
+def _check_employment_dates(hire_date, leave_date) -> None:
+    if hire_date is not None and leave_date is not None and leave_date < hire_date:
+        raise field_error("leave_date", _("The leave date cannot be before the hire date."))
 
 
 def _snapshot_role(role: Role) -> dict:
@@ -229,14 +236,21 @@ def employee_create(
     provides_services: bool = False,
     branches: Iterable[Branch] = (),
     role_branches: Iterable[Branch] = (),
+    hire_date: dt.date | None = None,
+    leave_date: dt.date | None = None,
     expected_seat_version: int | None = None,
     invitations_url: str = "",
 ) -> Employee:
     """Add an employee. A login e-mail that exists already becomes an invitation (SECURITY.md 31), e-mailed with
-    `invitations_url` (the absolute address of the invitations page, built by the caller from its request)."""
+    `invitations_url` (the absolute address of the invitations page, built by the caller from its request).
+    Without a hire date they are hired today (the business's local date): payroll never pays for time before an
+    employee was added."""
     require(actor, Perm.EMPLOYEES_MANAGE)
     business = actor.business
     full_name = _check_employee_fields(full_name=full_name, role=role, business=business)
+    if hire_date is None:
+        hire_date = timezone.now().astimezone(business.zone).date()
+    _check_employment_dates(hire_date, leave_date)
     _check_email("login_email", login_email)
     _check_email("email", email)
     _ensure_can_grant(actor, role.effective_permissions)
@@ -263,6 +277,8 @@ def employee_create(
         position=position,
         provides_services=provides_services,
         role=role,
+        hire_date=hire_date,
+        leave_date=leave_date,
     )
     employee.branches.set(branches)
     employee.role_branches.set(role_branches)
@@ -303,21 +319,16 @@ def _invitation_send(*, actor: Employee, employee: Employee, person, invitations
     business_name = actor.business.name
     link = invitations_url or reverse("staff:invitations")
 
-    def send() -> None:
-        send_mail(
-            _("You are invited to %(business)s on Staffroom") % {"business": business_name},
-            _(
-                "%(business)s added you as an employee. Sign in with your usual Staffroom login and accept the "
-                "invitation to start working there: %(link)s\nIf you do not expect this, decline it; nothing "
-                "changes until you accept."
-            )
-            % {"business": business_name, "link": link},
-            settings.DEFAULT_FROM_EMAIL,
-            [person.email],
-            fail_silently=True,
+    email_after_commit(
+        subject=_("You are invited to %(business)s on Staffroom") % {"business": business_name},
+        body=_(
+            "%(business)s added you as an employee. Sign in with your usual Staffroom login and accept the "
+            "invitation to start working there: %(link)s\nIf you do not expect this, decline it; nothing "
+            "changes until you accept."
         )
-
-    transaction.on_commit(send)
+        % {"business": business_name, "link": link},
+        recipients=[person.email],
+    )
     return invitation
 
 
@@ -376,7 +387,7 @@ def invitation_decline(*, person, invitation_id: int) -> None:
     )
 
 
-EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services")
+EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services", "hire_date", "leave_date")
 
 
 @transaction.atomic
@@ -415,6 +426,7 @@ def employee_update(
             raise field_error("role", _("The designated owner keeps the Owner role."))
         _ensure_can_grant(actor, role.effective_permissions)
         employee.role = role
+    _check_employment_dates(fields.get("hire_date", employee.hire_date), fields.get("leave_date", employee.leave_date))
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.version += 1

@@ -83,6 +83,8 @@ def employee_edit(request, employee_id):
         "email": employee.email,
         "position": employee.position,
         "provides_services": employee.provides_services,
+        "hire_date": employee.hire_date,
+        "leave_date": employee.leave_date,
         "role": employee.role,
         "branches": list(employee.branches.all()),
         "role_branches": list(employee.role_branches.all()),

@@ -24,6 +24,17 @@ def test_demo_has_an_approved_month_for_every_role_and_is_idempotent(db):
     for key in ("manager", "manager2"):
         manager_payslip = Payslip.objects.for_business(business).get(run=run, employee=context["employees"][key])
         assert manager_payslip.lines.filter(kind="product_sales_percent", base__gt=0, amount__gt=0).exists()
+    # One barber joined in the middle of last month: his fixed amount is prorated by the days employed.
+    barber = context["employees"]["specialist3"]
+    assert barber.hire_date.day == 15
+    fixed = Payslip.objects.for_business(business).get(run=run, employee=barber).lines.get(kind="fixed")
+    assert "calendar days employed" in fixed.explanation
+    assert fixed.amount < 20000
+    # One visit got an allowance (paid back in cash): the sales report shows it.
+    from staffroom.payments.models import Allowance
+
+    allowance = Allowance.objects.for_business(business).get()
+    assert allowance.refunds.get().amount == allowance.amount
     before = database_fingerprint()
     load_demo()
     assert database_fingerprint() == before
