@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import TicketPriority, TicketStatus, TicketType
+from .models import AbuseDecision, CandidateSource, TicketPriority, TicketStatus, TicketType, TrainingLevel
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +27,24 @@ class TicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     attachments = AttachmentsField(label=_("Attachments"), required=False)
+    # Training requests only: the requirements the operator prices the training from.
+    role_to_train = forms.CharField(
+        label=_("Role to train"), max_length=120, required=False, help_text=_("Training requests only.")
+    )
+    level = forms.ChoiceField(label=_("Level to reach"), choices=[("", "—"), *TrainingLevel.choices], required=False)
+    workplace = forms.CharField(label=_("Workplace"), max_length=200, required=False)
+    candidate_source = forms.ChoiceField(
+        label=_("Candidate comes from"), choices=[("", "—"), *CandidateSource.choices], required=False
+    )
+    deadline = forms.DateField(label=_("Trained by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    TRAINING_FIELDS = ("role_to_train", "level", "workplace", "candidate_source", "deadline")
+
+    def training(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("ticket_type") != TicketType.TRAINING:
+            return None
+        return {name: data.get(name) for name in self.TRAINING_FIELDS}
 
 
 class ReplyForm(forms.Form):
@@ -45,12 +63,33 @@ class StatusForm(forms.Form):
 
 class EstimateForm(forms.Form):
     effort_hours = forms.DecimalField(label=_("Effort (hours)"), min_value=0, max_digits=8, decimal_places=2)
+    price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=12, decimal_places=2)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpecificationForm(forms.Form):
+    specification = forms.CharField(label=_("Specification"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ProgressForm(forms.Form):
+    body = forms.CharField(label=_("Progress update"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliverForm(forms.Form):
+    note = forms.CharField(label=_("What was delivered"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AbuseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=AbuseDecision.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note to the agent"), widget=forms.Textarea(attrs={"rows": 2}))
+    restricted_days = forms.IntegerField(
+        label=_("Days restricted to bug reports"), min_value=1, max_value=365, required=False
+    )
 
 
 class ReportForm(forms.Form):
