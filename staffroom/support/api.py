@@ -4,17 +4,26 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import APIKeyCookie
 
 from staffroom.core.api import IsoDate
-from staffroom.core.errors import field_error
+from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import SUPPORT_AGENT, api_permission, support_agent_of
+from staffroom.tenancy.models import Business
 
 from . import selectors, services
-from .models import Ticket, TicketAttachment, TicketEstimate, TicketPriority, TicketStrike
+from .models import (
+    AbuseReport,
+    Ticket,
+    TicketAttachment,
+    TicketEstimate,
+    TicketPriority,
+    TicketStrike,
+)
 
 
 class SessionAgentAuth(APIKeyCookie):
@@ -33,11 +42,20 @@ agent_router = Router(tags=["support console"], auth=[SessionAgentAuth(csrf=True
 # --- schemas -----------------------------------------------------------------------------------------------------
 
 
+class SupportTrainingIn(Schema):
+    role_to_train: str = ""
+    level: str = ""
+    workplace: str = ""
+    candidate_source: str = ""
+    deadline: IsoDate | None = None
+
+
 class TicketIn(Schema):
     ticket_type: str
     subject: str
     description: str
     priority: str = TicketPriority.NORMAL
+    training: SupportTrainingIn | None = None
 
 
 class ReplyIn(Schema):
@@ -61,7 +79,26 @@ class StatusIn(Schema):
 class EstimateIn(Schema):
     effort_hours: str
     due_date: IsoDate
+    price: str
     note: str = ""
+
+
+class SupportSpecificationIn(Schema):
+    specification: str
+
+
+class SupportProgressIn(Schema):
+    body: str
+
+
+class SupportDeliveryIn(Schema):
+    note: str = ""
+
+
+class SupportAbuseDecisionIn(Schema):
+    decision: str
+    note: str
+    restricted_days: int | None = None
 
 
 class ReasonIn(Schema):
@@ -96,8 +133,20 @@ class EstimateOut(Schema):
     id: int
     effort_hours: str
     due_date: IsoDate
+    price: str | None
+    currency: str
     note: str
     accepted_at: dt.datetime | None
+    declined_at: dt.datetime | None
+    decline_reason: str
+
+
+class SupportTrainingOut(Schema):
+    role_to_train: str
+    level: str
+    workplace: str
+    candidate_source: str
+    deadline: IsoDate
 
 
 class TicketOut(Schema):
@@ -118,6 +167,47 @@ class TicketDetailOut(TicketOut):
     attachments: list[str]
     messages: list[MessageOut]
     estimates: list[EstimateOut]
+    work_stage: str
+    specification: str
+    training: SupportTrainingOut | None
+
+
+class SupportDashboardTicketOut(Schema):
+    number: int
+    subject: str
+    status: str
+    work_stage: str
+    due_at: dt.datetime | None
+    is_breached: bool
+
+
+class SupportDashboardOut(Schema):
+    plan: str
+    plan_label: str
+    open_count: int
+    open_tickets: list[SupportDashboardTicketOut]
+    manager_name: str
+    manager_email: str
+    manager_phone: str
+
+
+class SupportManagerPriceLineOut(Schema):
+    label: str
+    quantity: str
+    coefficient: str
+    points: str
+
+
+class SupportManagerPriceOut(Schema):
+    implementation_type: str
+    implementation_hours: str
+    custom_enhancements: int
+    active_users: int
+    lines: list[SupportManagerPriceLineOut]
+    complexity: str | None
+    rate: str | None
+    price: str | None
+    currency: str | None
 
 
 class AgentTicketOut(TicketOut):
@@ -130,6 +220,30 @@ class AgentTicketDetailOut(AgentTicketOut):
     messages: list[MessageOut]
     estimates: list[EstimateOut]
     strikes: list[dict]
+    contact_strikes: int
+    work_stage: str
+    specification: str
+    training: SupportTrainingOut | None
+
+
+class SupportAbuseReportOut(Schema):
+    id: int
+    business_id: int
+    ticket_id: int
+    filed_at: dt.datetime
+    snapshot: dict
+    decision: str
+    decision_note: str
+    restricted_days: int | None
+    reviewed_at: dt.datetime | None
+
+
+class SupportWorkReportOut(Schema):
+    estimates_given: int
+    estimates_accepted: int
+    estimates_declined: int
+    delivered: int
+    delivered_on_time: int
 
 
 class StrikeOut(Schema):
@@ -198,11 +312,32 @@ def _estimates_out(ticket: Ticket) -> list[dict]:
             "id": estimate.pk,
             "effort_hours": str(estimate.effort_hours),
             "due_date": estimate.due_date,
+            "price": f"{estimate.price:.2f}" if estimate.price is not None else None,
+            "currency": estimate.currency,
             "note": estimate.note,
             "accepted_at": estimate.accepted_at,
+            "declined_at": estimate.declined_at,
+            "decline_reason": estimate.decline_reason,
         }
         for estimate in selectors.ticket_estimates(ticket)
     ]
+
+
+def _training_out(ticket: Ticket) -> dict | None:
+    training = selectors.training_request_for(ticket)
+    if training is None:
+        return None
+    return {
+        "role_to_train": training.role_to_train,
+        "level": training.level,
+        "workplace": training.workplace,
+        "candidate_source": training.candidate_source,
+        "deadline": training.deadline,
+    }
+
+
+def _work_out(ticket: Ticket) -> dict:
+    return {"work_stage": ticket.work_stage, "specification": ticket.specification, "training": _training_out(ticket)}
 
 
 def _customer_detail(ticket: Ticket) -> dict:
@@ -217,6 +352,7 @@ def _customer_detail(ticket: Ticket) -> dict:
         ],
         "messages": _messages_out(selectors.ticket_messages_for_customer(ticket)),
         "estimates": _estimates_out(ticket),
+        **_work_out(ticket),
     }
 
 
@@ -256,6 +392,7 @@ def ticket_create(request, payload: TicketIn):
         subject=payload.subject,
         description=payload.description,
         priority=payload.priority,
+        training=payload.training.dict() if payload.training is not None else None,
     )
     return Status(201, _customer_detail(ticket))
 
@@ -328,6 +465,85 @@ def estimate_accept(request, number: int, estimate_id: int):
     return _customer_detail(_load(request, number))
 
 
+@router.post("/support/tickets/{number}/estimates/{estimate_id}/decline", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def estimate_decline(request, number: int, estimate_id: int, payload: ReasonIn):
+    ticket = _load(request, number)
+    estimate = get_for_business_or_404(TicketEstimate, request.business, pk=estimate_id, ticket=ticket)
+    services.estimate_decline(actor=request.employee, estimate=estimate, reason=payload.reason)
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/delivery/accept", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def delivery_accept(request, number: int):
+    services.work_delivery_accept(actor=request.employee, ticket=_load(request, number))
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/send-back", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def send_back(request, number: int, payload: ReasonIn):
+    services.work_send_back(actor=request.employee, ticket=_load(request, number), reason=payload.reason)
+    return _customer_detail(_load(request, number))
+
+
+@router.get("/support/dashboard", response=SupportDashboardOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def support_dashboard(request):
+    """The dashboard card: plan, open tickets with their due times, the individual plan's manager and contacts."""
+    card = selectors.support_card(request.business)
+    return {
+        "plan": card.account.plan,
+        "plan_label": str(card.account.get_plan_display()),
+        "open_count": card.open_count,
+        "open_tickets": [
+            {
+                "number": row.ticket.number,
+                "subject": row.ticket.subject,
+                "status": row.ticket.status,
+                "work_stage": row.ticket.work_stage,
+                "due_at": row.due_at,
+                "is_breached": row.is_breached,
+            }
+            for row in card.open_tickets
+        ],
+        "manager_name": card.manager_name,
+        "manager_email": card.manager_email,
+        "manager_phone": card.manager_phone,
+    }
+
+
+def _manager_price_out(business) -> dict:
+    inputs, estimate, pricing = selectors.manager_price_estimate_for(business)
+    return {
+        "implementation_type": inputs["implementation_type"],
+        "implementation_hours": str(inputs["implementation_hours"]),
+        "custom_enhancements": inputs["custom_enhancements"],
+        "active_users": inputs["active_users"],
+        "lines": [
+            {
+                "label": line.label,
+                "quantity": str(line.quantity),
+                "coefficient": str(line.coefficient),
+                "points": str(line.points),
+            }
+            for line in (estimate.lines if estimate else ())
+        ],
+        "complexity": str(estimate.complexity) if estimate else None,
+        "rate": str(estimate.rate) if estimate else None,
+        "price": str(estimate.price) if estimate else None,
+        "currency": pricing.currency if pricing else None,
+    }
+
+
+@router.get("/support/manager-price", response=SupportManagerPriceOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def manager_price(request):
+    """What an individual support manager would cost this business, with the breakdown."""
+    return _manager_price_out(request.business)
+
+
 # --- agent routes ------------------------------------------------------------------------------------------------
 
 
@@ -351,6 +567,8 @@ def _agent_detail(ticket_id: int) -> dict:
         "strikes": [
             {"id": s.pk, "number": s.number, "reason": s.reason, "lifted": s.lifted_at is not None} for s in strikes
         ],
+        "contact_strikes": selectors.contact_strike_count(ticket),
+        **_work_out(ticket),
     }
 
 
@@ -417,6 +635,7 @@ def agent_estimate(request, ticket_id: int, payload: EstimateIn):
         ticket=selectors.ticket_for_agent(ticket_id),
         effort_hours=payload.effort_hours,
         due_date=payload.due_date,
+        price=payload.price,
         note=payload.note,
     )
     return Status(201, _agent_detail(ticket_id))
@@ -463,3 +682,101 @@ def agent_report(request, start: IsoDate, end: IsoDate, by: str = "ticket_type")
         }
         for row in rows
     ]
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/specification", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_specify(request, ticket_id: int, payload: SupportSpecificationIn):
+    services.work_specify(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), specification=payload.specification
+    )
+    return _agent_detail(ticket_id)
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/progress", response={201: AgentTicketDetailOut})
+@api_permission(SUPPORT_AGENT)
+def agent_progress(request, ticket_id: int, payload: SupportProgressIn):
+    services.work_progress_post(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), body=payload.body
+    )
+    return Status(201, _agent_detail(ticket_id))
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/deliver", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_deliver(request, ticket_id: int, payload: SupportDeliveryIn):
+    services.work_deliver(agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), note=payload.note)
+    return _agent_detail(ticket_id)
+
+
+def _require_supervisor(request) -> None:
+    if not request.support_agent.is_supervisor:
+        raise PermissionDenied(_("Only support supervisors can do this."))
+
+
+def _abuse_report_out(report: AbuseReport) -> dict:
+    return {
+        "id": report.pk,
+        "business_id": report.business_id,
+        "ticket_id": report.ticket_id,
+        "filed_at": report.filed_at,
+        "snapshot": report.snapshot,
+        "decision": report.decision,
+        "decision_note": report.decision_note,
+        "restricted_days": report.restricted_days,
+        "reviewed_at": report.reviewed_at,
+    }
+
+
+@agent_router.get("/support-desk/abuse-reports", response=list[SupportAbuseReportOut])
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_reports(request):
+    """Reports waiting for a supervisor: the ticket, the conversation, the customer's earlier tickets and strikes."""
+    _require_supervisor(request)
+    return [_abuse_report_out(report) for report in selectors.open_abuse_reports()[:200]]
+
+
+@agent_router.get("/support-desk/abuse-reports/{report_id}", response=SupportAbuseReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_report(request, report_id: int):
+    _require_supervisor(request)
+    return _abuse_report_out(selectors.abuse_report_for_agent(report_id))
+
+
+@agent_router.post("/support-desk/abuse-reports/{report_id}/decision", response=SupportAbuseReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_decide(request, report_id: int, payload: SupportAbuseDecisionIn):
+    report = services.abuse_report_decide(
+        agent=request.support_agent,
+        report=selectors.abuse_report_for_agent(report_id),
+        decision=payload.decision,
+        note=payload.note,
+        restricted_days=payload.restricted_days,
+    )
+    return _abuse_report_out(report)
+
+
+@agent_router.get("/support-desk/businesses/{business_id}/manager-price", response=SupportManagerPriceOut)
+@api_permission(SUPPORT_AGENT)
+def agent_manager_price(request, business_id: int):
+    business = Business.objects.filter(pk=business_id).first()
+    if business is None:
+        raise Http404
+    return _manager_price_out(business)
+
+
+@agent_router.get("/support-desk/work-report", response=SupportWorkReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_work_report(request, start: IsoDate, end: IsoDate):
+    """Enhancements and training: estimates given, accepted and declined, deliveries and deliveries on time."""
+    report = selectors.work_report(
+        start=dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC),
+    )
+    return {
+        "estimates_given": report.estimates_given,
+        "estimates_accepted": report.estimates_accepted,
+        "estimates_declined": report.estimates_declined,
+        "delivered": report.delivered,
+        "delivered_on_time": report.delivered_on_time,
+    }
