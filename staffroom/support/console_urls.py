@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console
+from . import console, console_settings
 
 app_name = "support_console"
 urlpatterns = [
@@ -20,5 +20,26 @@ urlpatterns = [
     path("support-desk/abuse-reports/", console.abuse_reports, name="abuse_reports"),
     path("support-desk/abuse-reports/<int:report_id>/review/", console.abuse_report_review, name="abuse_report_review"),
     path("support-desk/abuse-reports/<int:report_id>/decide/", console.abuse_report_decide, name="abuse_report_decide"),
+    path("support-desk/settings/sla-rules/", console_settings.sla_rules, name="sla_rules"),
+    path("support-desk/settings/sla-rules/<int:rule_id>/", console_settings.sla_rules, name="sla_rule"),
+    path(
+        "support-desk/settings/sla-rules/<int:rule_id>/delete/",
+        console_settings.sla_rule_delete,
+        name="sla_rule_delete",
+    ),
+    path("support-desk/settings/calendars/", console_settings.calendars, name="calendars"),
+    path("support-desk/settings/calendars/<int:calendar_id>/", console_settings.calendars, name="calendar"),
+    path(
+        "support-desk/settings/calendars/<int:calendar_id>/days/",
+        console_settings.calendar_day_add,
+        name="calendar_day_add",
+    ),
+    path(
+        "support-desk/settings/calendars/<int:calendar_id>/days/<int:day_id>/remove/",
+        console_settings.calendar_day_remove,
+        name="calendar_day_remove",
+    ),
+    path("support-desk/settings/canned-replies/", console_settings.canned_replies, name="canned_replies"),
+    path("support-desk/settings/canned-replies/<int:reply_id>/", console_settings.canned_replies, name="canned_reply"),
     path("support-desk/businesses/<int:business_id>/manager-price/", console.manager_price, name="manager_price"),
 ]

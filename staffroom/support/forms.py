@@ -3,7 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AbuseDecision, CandidateSource, TicketPriority, TicketStatus, TicketType, TrainingLevel
+from .models import (
+    AbuseDecision,
+    CandidateSource,
+    SlaTarget,
+    SupportPlan,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+    TrainingLevel,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,3 +109,58 @@ class ReportForm(forms.Form):
         choices=[("ticket_type", _("Type")), ("plan", _("Plan")), ("assignee", _("Agent"))],
         initial="ticket_type",
     )
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class SlaRuleForm(forms.Form):
+    plan = forms.ChoiceField(label=_("Plan"), choices=SupportPlan.choices)
+    ticket_type = forms.ChoiceField(label=_("Ticket type"), choices=TicketType.choices)
+    target = forms.ChoiceField(label=_("Target"), choices=SlaTarget.choices)
+    working_hours = forms.DecimalField(
+        label=_("Working hours"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Empty: the deadline is the due date of the estimate the customer accepts."),
+    )
+    same_day_cutoff = forms.TimeField(
+        label=_("Same-day cut-off"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class CalendarForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, help_text=_("For example Europe/Moscow."))
+    country = forms.CharField(
+        label=_("Public holidays of country"), max_length=2, required=False, help_text=_("Two letters, e.g. RU.")
+    )
+    subdivision = forms.CharField(label=_("Region for holidays"), max_length=10, required=False)
+    working_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Working weekdays"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    day_starts_at = forms.TimeField(label=_("Day starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day_ends_at = forms.TimeField(label=_("Day ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    is_default = forms.BooleanField(label=_("Default calendar"), required=False)
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_working_day = forms.BooleanField(label=_("Extra working day (otherwise a day off)"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

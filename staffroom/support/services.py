@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -28,12 +30,14 @@ from .models import (
     AbuseReport,
     AgentRole,
     CandidateSource,
+    CannedReply,
     MessageKind,
     SlaRule,
     SlaTarget,
     SupportAccount,
     SupportAgent,
     SupportCalendar,
+    SupportCalendarDay,
     SupportPlan,
     Ticket,
     TicketAttachment,
@@ -1125,3 +1129,155 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
             messages.append((summary, "\n".join(lines), sender, supervisors))
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return marked
+
+
+# --- supervisors: SLA rules, calendars, canned replies -----------------------------------------------------------
+
+
+def _save_validated(instance, fields: dict, *, exclude: Sequence[str] = ()) -> None:
+    """Set `fields` on `instance`, run the model's validation (validators, clean, uniqueness) and save; the model's
+    field errors become the API's field errors."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except DjangoValidationError as error:
+        errors = {
+            ("non_field" if field == NON_FIELD_ERRORS else field): [str(message) for message in messages]
+            for field, messages in error.message_dict.items()
+        }
+        raise ValidationFailed(errors=errors) from error
+    instance.save()
+
+
+def _platform_event(event_type: str, *, agent: SupportAgent, target, before: dict | None, after: dict) -> None:
+    security_event_record(
+        event_type=event_type, person=agent.person, target=target, before=before, after={"agent": str(agent), **after}
+    )
+
+
+SLA_RULE_FIELDS = ("plan", "ticket_type", "target", "working_hours", "same_day_cutoff")
+
+
+@transaction.atomic
+def sla_rule_save(*, agent: SupportAgent, rule: SlaRule | None = None, **fields) -> SlaRule:
+    """A supervisor creates or changes the rule of one plan and ticket type (no rule: the plan refuses the type)."""
+    _require_supervisor(agent)
+    rule = SlaRule.objects.select_for_update().get(pk=rule.pk) if rule is not None and rule.pk else SlaRule()
+    before = {name: str(getattr(rule, name)) for name in SLA_RULE_FIELDS} if rule.pk else None
+    _save_validated(rule, {name: fields[name] for name in SLA_RULE_FIELDS if name in fields})
+    _platform_event(
+        "support_sla_rule.saved",
+        agent=agent,
+        target=rule,
+        before=before,
+        after={name: str(getattr(rule, name)) for name in SLA_RULE_FIELDS},
+    )
+    return rule
+
+
+@transaction.atomic
+def sla_rule_delete(*, agent: SupportAgent, rule: SlaRule) -> None:
+    _require_supervisor(agent)
+    before = {name: str(getattr(rule, name)) for name in SLA_RULE_FIELDS}
+    _platform_event("support_sla_rule.deleted", agent=agent, target=rule, before=before, after={})
+    rule.delete()
+
+
+CALENDAR_FIELDS = (
+    "name",
+    "time_zone",
+    "country",
+    "subdivision",
+    "working_weekdays",
+    "day_starts_at",
+    "day_ends_at",
+    "is_default",
+)
+
+
+@transaction.atomic
+def calendar_save(*, agent: SupportAgent, calendar: SupportCalendar | None = None, **fields) -> SupportCalendar:
+    """A supervisor creates or changes a support calendar. The country and time zone must be known to the holiday
+    data and the time zone database (the model's validators), so every deadline can be computed."""
+    _require_supervisor(agent)
+    calendar = (
+        SupportCalendar.objects.select_for_update().get(pk=calendar.pk)
+        if calendar is not None and calendar.pk
+        else SupportCalendar()
+    )
+    before = {name: str(getattr(calendar, name)) for name in CALENDAR_FIELDS} if calendar.pk else None
+    if fields.get("is_default"):
+        # One default calendar: the new default replaces the old one.
+        SupportCalendar.objects.select_for_update().filter(is_default=True).exclude(pk=calendar.pk).update(
+            is_default=False
+        )
+    _save_validated(calendar, {name: fields[name] for name in CALENDAR_FIELDS if name in fields})
+    _platform_event(
+        "support_calendar.saved",
+        agent=agent,
+        target=calendar,
+        before=before,
+        after={name: str(getattr(calendar, name)) for name in CALENDAR_FIELDS},
+    )
+    return calendar
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, agent: SupportAgent, calendar: SupportCalendar, date: dt.date, is_working_day: bool, note: str = ""
+) -> SupportCalendarDay:
+    """A custom day off or an extra working day (it wins over the weekday, the holidays and transferred days)."""
+    _require_supervisor(agent)
+    if not isinstance(date, dt.date):
+        raise field_error("date", _("Enter a date."))
+    day, _created = SupportCalendarDay.objects.select_for_update().get_or_create(
+        calendar=calendar, date=date, defaults={"is_working_day": is_working_day, "note": note or ""}
+    )
+    _save_validated(day, {"is_working_day": is_working_day, "note": (note or "").strip()})
+    _platform_event(
+        "support_calendar.day_set",
+        agent=agent,
+        target=calendar,
+        before=None,
+        after={"date": date.isoformat(), "working": is_working_day, "note": day.note},
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_remove(*, agent: SupportAgent, day: SupportCalendarDay) -> None:
+    _require_supervisor(agent)
+    _platform_event(
+        "support_calendar.day_removed",
+        agent=agent,
+        target=day.calendar,
+        before={"date": day.date.isoformat(), "working": day.is_working_day},
+        after={},
+    )
+    day.delete()
+
+
+CANNED_REPLY_FIELDS = ("title", "body", "is_active")
+
+
+@transaction.atomic
+def canned_reply_save(*, agent: SupportAgent, reply: CannedReply | None = None, **fields) -> CannedReply:
+    _require_supervisor(agent)
+    reply = (
+        CannedReply.objects.select_for_update().get(pk=reply.pk) if reply is not None and reply.pk else CannedReply()
+    )
+    before = {"title": reply.title, "is_active": reply.is_active} if reply.pk else None
+    cleaned = {name: fields[name] for name in CANNED_REPLY_FIELDS if name in fields}
+    for name in ("title", "body"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    _save_validated(reply, cleaned)
+    _platform_event(
+        "support_canned_reply.saved",
+        agent=agent,
+        target=reply,
+        before=before,
+        after={"title": reply.title, "is_active": reply.is_active},
+    )
+    return reply
