@@ -1,6 +1,7 @@
 """REST API of the support desk: a business's tickets (token or session) and the agents' console (session)."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
 from django.utils import timezone
@@ -18,6 +19,10 @@ from staffroom.tenancy.models import Business
 from . import selectors, services
 from .models import (
     AbuseReport,
+    CannedReply,
+    SlaRule,
+    SupportCalendar,
+    SupportCalendarDay,
     Ticket,
     TicketAttachment,
     TicketEstimate,
@@ -780,3 +785,223 @@ def agent_work_report(request, start: IsoDate, end: IsoDate):
         "delivered": report.delivered,
         "delivered_on_time": report.delivered_on_time,
     }
+
+
+# --- supervisors: SLA rules, calendars, canned replies -------------------------------------------------------------
+
+
+class SupportSlaRuleIn(Schema):
+    plan: str
+    ticket_type: str
+    target: str
+    working_hours: str | None = None
+    same_day_cutoff: dt.time | None = None
+
+
+class SupportSlaRuleOut(Schema):
+    id: int
+    plan: str
+    ticket_type: str
+    target: str
+    working_hours: str | None
+    same_day_cutoff: dt.time | None
+
+
+class SupportCalendarIn(Schema):
+    name: str
+    time_zone: str
+    country: str = ""
+    subdivision: str = ""
+    working_weekdays: list[int] = [0, 1, 2, 3, 4]
+    day_starts_at: dt.time = dt.time(9, 0)
+    day_ends_at: dt.time = dt.time(18, 0)
+    is_default: bool = False
+
+
+class SupportCalendarDayOut(Schema):
+    id: int
+    date: IsoDate
+    is_working_day: bool
+    note: str
+
+
+class SupportCalendarOut(Schema):
+    id: int
+    name: str
+    time_zone: str
+    country: str
+    subdivision: str
+    working_weekdays: list[int]
+    day_starts_at: dt.time
+    day_ends_at: dt.time
+    is_default: bool
+    days: list[SupportCalendarDayOut]
+
+
+class SupportCalendarDayIn(Schema):
+    date: IsoDate
+    is_working_day: bool = False
+    note: str = ""
+
+
+class SupportCannedReplyIn(Schema):
+    title: str
+    body: str
+    is_active: bool = True
+
+
+class SupportCannedReplyOut(Schema):
+    id: int
+    title: str
+    body: str
+    is_active: bool
+
+
+def _decimal_or_none(value: str | None, field: str):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, ValueError) as error:
+        raise field_error(field, _("Enter a number.")) from error
+
+
+def _rule_out(rule: SlaRule) -> dict:
+    return {
+        "id": rule.pk,
+        "plan": rule.plan,
+        "ticket_type": rule.ticket_type,
+        "target": rule.target,
+        "working_hours": f"{rule.working_hours:.2f}" if rule.working_hours is not None else None,
+        "same_day_cutoff": rule.same_day_cutoff,
+    }
+
+
+def _load_or_404(model, object_id: int):
+    found = model.objects.filter(pk=object_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@agent_router.get("/support-desk/sla-rules", response=list[SupportSlaRuleOut])
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rules(request):
+    return [_rule_out(rule) for rule in SlaRule.objects.order_by("plan", "ticket_type")]
+
+
+def _rule_fields(payload: SupportSlaRuleIn) -> dict:
+    return {
+        "plan": payload.plan,
+        "ticket_type": payload.ticket_type,
+        "target": payload.target,
+        "working_hours": _decimal_or_none(payload.working_hours, "working_hours"),
+        "same_day_cutoff": payload.same_day_cutoff,
+    }
+
+
+@agent_router.post("/support-desk/sla-rules", response={201: SupportSlaRuleOut})
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_create(request, payload: SupportSlaRuleIn):
+    _require_supervisor(request)
+    return Status(201, _rule_out(services.sla_rule_save(agent=request.support_agent, **_rule_fields(payload))))
+
+
+@agent_router.put("/support-desk/sla-rules/{rule_id}", response=SupportSlaRuleOut)
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_update(request, rule_id: int, payload: SupportSlaRuleIn):
+    _require_supervisor(request)
+    rule = _load_or_404(SlaRule, rule_id)
+    return _rule_out(services.sla_rule_save(agent=request.support_agent, rule=rule, **_rule_fields(payload)))
+
+
+@agent_router.delete("/support-desk/sla-rules/{rule_id}", response={204: None})
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_delete(request, rule_id: int):
+    _require_supervisor(request)
+    services.sla_rule_delete(agent=request.support_agent, rule=_load_or_404(SlaRule, rule_id))
+    return Status(204, None)
+
+
+def _calendar_out(calendar: SupportCalendar) -> dict:
+    return {
+        "id": calendar.pk,
+        "name": calendar.name,
+        "time_zone": calendar.time_zone,
+        "country": calendar.country,
+        "subdivision": calendar.subdivision,
+        "working_weekdays": list(calendar.working_weekdays),
+        "day_starts_at": calendar.day_starts_at,
+        "day_ends_at": calendar.day_ends_at,
+        "is_default": calendar.is_default,
+        "days": [
+            {"id": day.pk, "date": day.date, "is_working_day": day.is_working_day, "note": day.note}
+            for day in calendar.days.order_by("date")
+        ],
+    }
+
+
+@agent_router.get("/support-desk/calendars", response=list[SupportCalendarOut])
+@api_permission(SUPPORT_AGENT)
+def agent_calendars(request):
+    return [_calendar_out(calendar) for calendar in SupportCalendar.objects.order_by("name")]
+
+
+@agent_router.post("/support-desk/calendars", response={201: SupportCalendarOut})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_create(request, payload: SupportCalendarIn):
+    _require_supervisor(request)
+    return Status(201, _calendar_out(services.calendar_save(agent=request.support_agent, **payload.dict())))
+
+
+@agent_router.put("/support-desk/calendars/{calendar_id}", response=SupportCalendarOut)
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_update(request, calendar_id: int, payload: SupportCalendarIn):
+    _require_supervisor(request)
+    calendar = _load_or_404(SupportCalendar, calendar_id)
+    return _calendar_out(services.calendar_save(agent=request.support_agent, calendar=calendar, **payload.dict()))
+
+
+@agent_router.post("/support-desk/calendars/{calendar_id}/days", response={201: SupportCalendarOut})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_day_set(request, calendar_id: int, payload: SupportCalendarDayIn):
+    _require_supervisor(request)
+    calendar = _load_or_404(SupportCalendar, calendar_id)
+    services.calendar_day_set(agent=request.support_agent, calendar=calendar, **payload.dict())
+    return Status(201, _calendar_out(calendar))
+
+
+@agent_router.delete("/support-desk/calendars/{calendar_id}/days/{day_id}", response={204: None})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_day_remove(request, calendar_id: int, day_id: int):
+    _require_supervisor(request)
+    day = SupportCalendarDay.objects.filter(calendar_id=calendar_id, pk=day_id).first()
+    if day is None:
+        raise Http404
+    services.calendar_day_remove(agent=request.support_agent, day=day)
+    return Status(204, None)
+
+
+def _reply_out(reply: CannedReply) -> dict:
+    return {"id": reply.pk, "title": reply.title, "body": reply.body, "is_active": reply.is_active}
+
+
+@agent_router.get("/support-desk/canned-replies", response=list[SupportCannedReplyOut])
+@api_permission(SUPPORT_AGENT)
+def agent_canned_replies(request):
+    return [_reply_out(reply) for reply in CannedReply.objects.order_by("title")]
+
+
+@agent_router.post("/support-desk/canned-replies", response={201: SupportCannedReplyOut})
+@api_permission(SUPPORT_AGENT)
+def agent_canned_reply_create(request, payload: SupportCannedReplyIn):
+    _require_supervisor(request)
+    return Status(201, _reply_out(services.canned_reply_save(agent=request.support_agent, **payload.dict())))
+
+
+@agent_router.put("/support-desk/canned-replies/{reply_id}", response=SupportCannedReplyOut)
+@api_permission(SUPPORT_AGENT)
+def agent_canned_reply_update(request, reply_id: int, payload: SupportCannedReplyIn):
+    _require_supervisor(request)
+    reply = _load_or_404(CannedReply, reply_id)
+    return _reply_out(services.canned_reply_save(agent=request.support_agent, reply=reply, **payload.dict()))

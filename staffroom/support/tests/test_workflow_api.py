@@ -154,3 +154,32 @@ def test_abuse_review_through_the_api(monday, paid, owner, agent, supervisor):
     assert done.status_code == 200 and done.json()["decision"] == "lift"
     detail = agent_client(agent).get(f"/api/v1/support-desk/tickets/{ticket.pk}").json()
     assert detail["contact_strikes"] == 0 and detail["status"] == "in_progress"
+
+
+def test_supervisors_edit_calendars_rules_and_replies_through_the_api(sla_rules, agent, supervisor):
+    calendar = {"name": "NY", "time_zone": "America/New_York", "country": "US", "subdivision": "NY"}
+    assert agent_client(agent).post("/api/v1/support-desk/calendars", calendar, content_type=JSON).status_code == 403
+    client = agent_client(supervisor)
+    unknown = client.post("/api/v1/support-desk/calendars", {**calendar, "country": "XX"}, content_type=JSON)
+    assert unknown.status_code == 422 and set(unknown.json()["errors"]) == {"country"}
+    bad_zone = client.post(
+        "/api/v1/support-desk/calendars", {**calendar, "time_zone": "Nowhere/City"}, content_type=JSON
+    )
+    assert bad_zone.status_code == 422 and set(bad_zone.json()["errors"]) == {"time_zone"}
+    created = client.post("/api/v1/support-desk/calendars", calendar, content_type=JSON)
+    assert created.status_code == 201
+    day = client.post(
+        f"/api/v1/support-desk/calendars/{created.json()['id']}/days",
+        {"date": "2026-12-26", "is_working_day": True},
+        content_type=JSON,
+    )
+    assert day.status_code == 201 and day.json()["days"][0]["is_working_day"]
+    rule = client.post(
+        "/api/v1/support-desk/sla-rules",
+        {"plan": "free", "ticket_type": "consultation", "target": "first_reply", "working_hours": "24"},
+        content_type=JSON,
+    )
+    assert rule.status_code == 201 and rule.json()["working_hours"] == "24.00"
+    reply = client.post("/api/v1/support-desk/canned-replies", {"title": "Hi", "body": "Hello"}, content_type=JSON)
+    assert reply.status_code == 201
+    assert [row["title"] for row in agent_client(agent).get("/api/v1/support-desk/canned-replies").json()] == ["Hi"]
