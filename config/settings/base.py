@@ -210,6 +210,10 @@ SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 
 SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)
 SUPPORT_ATTACHMENT_EXTENSIONS = env_list("SUPPORT_ATTACHMENT_EXTENSIONS", "png,jpg,jpeg,gif,pdf,txt,log,csv")
 SUPPORT_BREACHING_SOON_HOURS = env_int("SUPPORT_BREACHING_SOON_HOURS", 2)
+# The "breaching soon" queue counts working hours; the database search looks this many real days ahead.
+SUPPORT_BREACHING_SOON_SEARCH_DAYS = env_int("SUPPORT_BREACHING_SOON_SEARCH_DAYS", 31)
+# Strikes count per customer contact across tickets, within this many days.
+SUPPORT_STRIKE_WINDOW_DAYS = env_int("SUPPORT_STRIKE_WINDOW_DAYS", 90)
 
 # Logs: every line carries request_id, business_id and employee_id; secrets are masked. LOG_FORMAT=json in
 # production (one JSON object a line, for a log shipper), text elsewhere.

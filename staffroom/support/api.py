@@ -1,20 +1,34 @@
 """REST API of the support desk: a business's tickets (token or session) and the agents' console (session)."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import APIKeyCookie
 
 from staffroom.core.api import IsoDate
-from staffroom.core.errors import field_error
+from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import SUPPORT_AGENT, api_permission, support_agent_of
+from staffroom.tenancy.models import Business
 
 from . import selectors, services
-from .models import Ticket, TicketAttachment, TicketEstimate, TicketPriority, TicketStrike
+from .models import (
+    AbuseReport,
+    CannedReply,
+    SlaRule,
+    SupportCalendar,
+    SupportCalendarDay,
+    Ticket,
+    TicketAttachment,
+    TicketEstimate,
+    TicketPriority,
+    TicketStrike,
+)
 
 
 class SessionAgentAuth(APIKeyCookie):
@@ -33,11 +47,20 @@ agent_router = Router(tags=["support console"], auth=[SessionAgentAuth(csrf=True
 # --- schemas -----------------------------------------------------------------------------------------------------
 
 
+class SupportTrainingIn(Schema):
+    role_to_train: str = ""
+    level: str = ""
+    workplace: str = ""
+    candidate_source: str = ""
+    deadline: IsoDate | None = None
+
+
 class TicketIn(Schema):
     ticket_type: str
     subject: str
     description: str
     priority: str = TicketPriority.NORMAL
+    training: SupportTrainingIn | None = None
 
 
 class ReplyIn(Schema):
@@ -61,7 +84,26 @@ class StatusIn(Schema):
 class EstimateIn(Schema):
     effort_hours: str
     due_date: IsoDate
+    price: str
     note: str = ""
+
+
+class SupportSpecificationIn(Schema):
+    specification: str
+
+
+class SupportProgressIn(Schema):
+    body: str
+
+
+class SupportDeliveryIn(Schema):
+    note: str = ""
+
+
+class SupportAbuseDecisionIn(Schema):
+    decision: str
+    note: str
+    restricted_days: int | None = None
 
 
 class ReasonIn(Schema):
@@ -96,8 +138,20 @@ class EstimateOut(Schema):
     id: int
     effort_hours: str
     due_date: IsoDate
+    price: str | None
+    currency: str
     note: str
     accepted_at: dt.datetime | None
+    declined_at: dt.datetime | None
+    decline_reason: str
+
+
+class SupportTrainingOut(Schema):
+    role_to_train: str
+    level: str
+    workplace: str
+    candidate_source: str
+    deadline: IsoDate
 
 
 class TicketOut(Schema):
@@ -118,6 +172,47 @@ class TicketDetailOut(TicketOut):
     attachments: list[str]
     messages: list[MessageOut]
     estimates: list[EstimateOut]
+    work_stage: str
+    specification: str
+    training: SupportTrainingOut | None
+
+
+class SupportDashboardTicketOut(Schema):
+    number: int
+    subject: str
+    status: str
+    work_stage: str
+    due_at: dt.datetime | None
+    is_breached: bool
+
+
+class SupportDashboardOut(Schema):
+    plan: str
+    plan_label: str
+    open_count: int
+    open_tickets: list[SupportDashboardTicketOut]
+    manager_name: str
+    manager_email: str
+    manager_phone: str
+
+
+class SupportManagerPriceLineOut(Schema):
+    label: str
+    quantity: str
+    coefficient: str
+    points: str
+
+
+class SupportManagerPriceOut(Schema):
+    implementation_type: str
+    implementation_hours: str
+    custom_enhancements: int
+    active_users: int
+    lines: list[SupportManagerPriceLineOut]
+    complexity: str | None
+    rate: str | None
+    price: str | None
+    currency: str | None
 
 
 class AgentTicketOut(TicketOut):
@@ -130,6 +225,30 @@ class AgentTicketDetailOut(AgentTicketOut):
     messages: list[MessageOut]
     estimates: list[EstimateOut]
     strikes: list[dict]
+    contact_strikes: int
+    work_stage: str
+    specification: str
+    training: SupportTrainingOut | None
+
+
+class SupportAbuseReportOut(Schema):
+    id: int
+    business_id: int
+    ticket_id: int
+    filed_at: dt.datetime
+    snapshot: dict
+    decision: str
+    decision_note: str
+    restricted_days: int | None
+    reviewed_at: dt.datetime | None
+
+
+class SupportWorkReportOut(Schema):
+    estimates_given: int
+    estimates_accepted: int
+    estimates_declined: int
+    delivered: int
+    delivered_on_time: int
 
 
 class StrikeOut(Schema):
@@ -198,11 +317,32 @@ def _estimates_out(ticket: Ticket) -> list[dict]:
             "id": estimate.pk,
             "effort_hours": str(estimate.effort_hours),
             "due_date": estimate.due_date,
+            "price": f"{estimate.price:.2f}" if estimate.price is not None else None,
+            "currency": estimate.currency,
             "note": estimate.note,
             "accepted_at": estimate.accepted_at,
+            "declined_at": estimate.declined_at,
+            "decline_reason": estimate.decline_reason,
         }
         for estimate in selectors.ticket_estimates(ticket)
     ]
+
+
+def _training_out(ticket: Ticket) -> dict | None:
+    training = selectors.training_request_for(ticket)
+    if training is None:
+        return None
+    return {
+        "role_to_train": training.role_to_train,
+        "level": training.level,
+        "workplace": training.workplace,
+        "candidate_source": training.candidate_source,
+        "deadline": training.deadline,
+    }
+
+
+def _work_out(ticket: Ticket) -> dict:
+    return {"work_stage": ticket.work_stage, "specification": ticket.specification, "training": _training_out(ticket)}
 
 
 def _customer_detail(ticket: Ticket) -> dict:
@@ -217,6 +357,7 @@ def _customer_detail(ticket: Ticket) -> dict:
         ],
         "messages": _messages_out(selectors.ticket_messages_for_customer(ticket)),
         "estimates": _estimates_out(ticket),
+        **_work_out(ticket),
     }
 
 
@@ -256,6 +397,7 @@ def ticket_create(request, payload: TicketIn):
         subject=payload.subject,
         description=payload.description,
         priority=payload.priority,
+        training=payload.training.dict() if payload.training is not None else None,
     )
     return Status(201, _customer_detail(ticket))
 
@@ -328,6 +470,85 @@ def estimate_accept(request, number: int, estimate_id: int):
     return _customer_detail(_load(request, number))
 
 
+@router.post("/support/tickets/{number}/estimates/{estimate_id}/decline", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def estimate_decline(request, number: int, estimate_id: int, payload: ReasonIn):
+    ticket = _load(request, number)
+    estimate = get_for_business_or_404(TicketEstimate, request.business, pk=estimate_id, ticket=ticket)
+    services.estimate_decline(actor=request.employee, estimate=estimate, reason=payload.reason)
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/delivery/accept", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def delivery_accept(request, number: int):
+    services.work_delivery_accept(actor=request.employee, ticket=_load(request, number))
+    return _customer_detail(_load(request, number))
+
+
+@router.post("/support/tickets/{number}/send-back", response=TicketDetailOut)
+@api_permission(Perm.SUPPORT_FILE)
+def send_back(request, number: int, payload: ReasonIn):
+    services.work_send_back(actor=request.employee, ticket=_load(request, number), reason=payload.reason)
+    return _customer_detail(_load(request, number))
+
+
+@router.get("/support/dashboard", response=SupportDashboardOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def support_dashboard(request):
+    """The dashboard card: plan, open tickets with their due times, the individual plan's manager and contacts."""
+    card = selectors.support_card(request.business)
+    return {
+        "plan": card.account.plan,
+        "plan_label": str(card.account.get_plan_display()),
+        "open_count": card.open_count,
+        "open_tickets": [
+            {
+                "number": row.ticket.number,
+                "subject": row.ticket.subject,
+                "status": row.ticket.status,
+                "work_stage": row.ticket.work_stage,
+                "due_at": row.due_at,
+                "is_breached": row.is_breached,
+            }
+            for row in card.open_tickets
+        ],
+        "manager_name": card.manager_name,
+        "manager_email": card.manager_email,
+        "manager_phone": card.manager_phone,
+    }
+
+
+def _manager_price_out(business) -> dict:
+    inputs, estimate, pricing = selectors.manager_price_estimate_for(business)
+    return {
+        "implementation_type": inputs["implementation_type"],
+        "implementation_hours": str(inputs["implementation_hours"]),
+        "custom_enhancements": inputs["custom_enhancements"],
+        "active_users": inputs["active_users"],
+        "lines": [
+            {
+                "label": line.label,
+                "quantity": str(line.quantity),
+                "coefficient": str(line.coefficient),
+                "points": str(line.points),
+            }
+            for line in (estimate.lines if estimate else ())
+        ],
+        "complexity": str(estimate.complexity) if estimate else None,
+        "rate": str(estimate.rate) if estimate else None,
+        "price": str(estimate.price) if estimate else None,
+        "currency": pricing.currency if pricing else None,
+    }
+
+
+@router.get("/support/manager-price", response=SupportManagerPriceOut)
+@api_permission(Perm.SUPPORT_VIEW)
+def manager_price(request):
+    """What an individual support manager would cost this business, with the breakdown."""
+    return _manager_price_out(request.business)
+
+
 # --- agent routes ------------------------------------------------------------------------------------------------
 
 
@@ -351,6 +572,8 @@ def _agent_detail(ticket_id: int) -> dict:
         "strikes": [
             {"id": s.pk, "number": s.number, "reason": s.reason, "lifted": s.lifted_at is not None} for s in strikes
         ],
+        "contact_strikes": selectors.contact_strike_count(ticket),
+        **_work_out(ticket),
     }
 
 
@@ -417,6 +640,7 @@ def agent_estimate(request, ticket_id: int, payload: EstimateIn):
         ticket=selectors.ticket_for_agent(ticket_id),
         effort_hours=payload.effort_hours,
         due_date=payload.due_date,
+        price=payload.price,
         note=payload.note,
     )
     return Status(201, _agent_detail(ticket_id))
@@ -463,3 +687,321 @@ def agent_report(request, start: IsoDate, end: IsoDate, by: str = "ticket_type")
         }
         for row in rows
     ]
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/specification", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_specify(request, ticket_id: int, payload: SupportSpecificationIn):
+    services.work_specify(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), specification=payload.specification
+    )
+    return _agent_detail(ticket_id)
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/progress", response={201: AgentTicketDetailOut})
+@api_permission(SUPPORT_AGENT)
+def agent_progress(request, ticket_id: int, payload: SupportProgressIn):
+    services.work_progress_post(
+        agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), body=payload.body
+    )
+    return Status(201, _agent_detail(ticket_id))
+
+
+@agent_router.post("/support-desk/tickets/{ticket_id}/deliver", response=AgentTicketDetailOut)
+@api_permission(SUPPORT_AGENT)
+def agent_deliver(request, ticket_id: int, payload: SupportDeliveryIn):
+    services.work_deliver(agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), note=payload.note)
+    return _agent_detail(ticket_id)
+
+
+def _require_supervisor(request) -> None:
+    if not request.support_agent.is_supervisor:
+        raise PermissionDenied(_("Only support supervisors can do this."))
+
+
+def _abuse_report_out(report: AbuseReport) -> dict:
+    return {
+        "id": report.pk,
+        "business_id": report.business_id,
+        "ticket_id": report.ticket_id,
+        "filed_at": report.filed_at,
+        "snapshot": report.snapshot,
+        "decision": report.decision,
+        "decision_note": report.decision_note,
+        "restricted_days": report.restricted_days,
+        "reviewed_at": report.reviewed_at,
+    }
+
+
+@agent_router.get("/support-desk/abuse-reports", response=list[SupportAbuseReportOut])
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_reports(request):
+    """Reports waiting for a supervisor: the ticket, the conversation, the customer's earlier tickets and strikes."""
+    _require_supervisor(request)
+    return [_abuse_report_out(report) for report in selectors.open_abuse_reports()[:200]]
+
+
+@agent_router.get("/support-desk/abuse-reports/{report_id}", response=SupportAbuseReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_report(request, report_id: int):
+    _require_supervisor(request)
+    return _abuse_report_out(selectors.abuse_report_for_agent(report_id))
+
+
+@agent_router.post("/support-desk/abuse-reports/{report_id}/decision", response=SupportAbuseReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_abuse_decide(request, report_id: int, payload: SupportAbuseDecisionIn):
+    report = services.abuse_report_decide(
+        agent=request.support_agent,
+        report=selectors.abuse_report_for_agent(report_id),
+        decision=payload.decision,
+        note=payload.note,
+        restricted_days=payload.restricted_days,
+    )
+    return _abuse_report_out(report)
+
+
+@agent_router.get("/support-desk/businesses/{business_id}/manager-price", response=SupportManagerPriceOut)
+@api_permission(SUPPORT_AGENT)
+def agent_manager_price(request, business_id: int):
+    business = Business.objects.filter(pk=business_id).first()
+    if business is None:
+        raise Http404
+    return _manager_price_out(business)
+
+
+@agent_router.get("/support-desk/work-report", response=SupportWorkReportOut)
+@api_permission(SUPPORT_AGENT)
+def agent_work_report(request, start: IsoDate, end: IsoDate):
+    """Enhancements and training: estimates given, accepted and declined, deliveries and deliveries on time."""
+    report = selectors.work_report(
+        start=dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC),
+    )
+    return {
+        "estimates_given": report.estimates_given,
+        "estimates_accepted": report.estimates_accepted,
+        "estimates_declined": report.estimates_declined,
+        "delivered": report.delivered,
+        "delivered_on_time": report.delivered_on_time,
+    }
+
+
+# --- supervisors: SLA rules, calendars, canned replies -------------------------------------------------------------
+
+
+class SupportSlaRuleIn(Schema):
+    plan: str
+    ticket_type: str
+    target: str
+    working_hours: str | None = None
+    same_day_cutoff: dt.time | None = None
+
+
+class SupportSlaRuleOut(Schema):
+    id: int
+    plan: str
+    ticket_type: str
+    target: str
+    working_hours: str | None
+    same_day_cutoff: dt.time | None
+
+
+class SupportCalendarIn(Schema):
+    name: str
+    time_zone: str
+    country: str = ""
+    subdivision: str = ""
+    working_weekdays: list[int] = [0, 1, 2, 3, 4]
+    day_starts_at: dt.time = dt.time(9, 0)
+    day_ends_at: dt.time = dt.time(18, 0)
+    is_default: bool = False
+
+
+class SupportCalendarDayOut(Schema):
+    id: int
+    date: IsoDate
+    is_working_day: bool
+    note: str
+
+
+class SupportCalendarOut(Schema):
+    id: int
+    name: str
+    time_zone: str
+    country: str
+    subdivision: str
+    working_weekdays: list[int]
+    day_starts_at: dt.time
+    day_ends_at: dt.time
+    is_default: bool
+    days: list[SupportCalendarDayOut]
+
+
+class SupportCalendarDayIn(Schema):
+    date: IsoDate
+    is_working_day: bool = False
+    note: str = ""
+
+
+class SupportCannedReplyIn(Schema):
+    title: str
+    body: str
+    is_active: bool = True
+
+
+class SupportCannedReplyOut(Schema):
+    id: int
+    title: str
+    body: str
+    is_active: bool
+
+
+def _decimal_or_none(value: str | None, field: str):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, ValueError) as error:
+        raise field_error(field, _("Enter a number.")) from error
+
+
+def _rule_out(rule: SlaRule) -> dict:
+    return {
+        "id": rule.pk,
+        "plan": rule.plan,
+        "ticket_type": rule.ticket_type,
+        "target": rule.target,
+        "working_hours": f"{rule.working_hours:.2f}" if rule.working_hours is not None else None,
+        "same_day_cutoff": rule.same_day_cutoff,
+    }
+
+
+def _load_or_404(model, object_id: int):
+    found = model.objects.filter(pk=object_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@agent_router.get("/support-desk/sla-rules", response=list[SupportSlaRuleOut])
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rules(request):
+    return [_rule_out(rule) for rule in SlaRule.objects.order_by("plan", "ticket_type")]
+
+
+def _rule_fields(payload: SupportSlaRuleIn) -> dict:
+    return {
+        "plan": payload.plan,
+        "ticket_type": payload.ticket_type,
+        "target": payload.target,
+        "working_hours": _decimal_or_none(payload.working_hours, "working_hours"),
+        "same_day_cutoff": payload.same_day_cutoff,
+    }
+
+
+@agent_router.post("/support-desk/sla-rules", response={201: SupportSlaRuleOut})
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_create(request, payload: SupportSlaRuleIn):
+    _require_supervisor(request)
+    return Status(201, _rule_out(services.sla_rule_save(agent=request.support_agent, **_rule_fields(payload))))
+
+
+@agent_router.put("/support-desk/sla-rules/{rule_id}", response=SupportSlaRuleOut)
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_update(request, rule_id: int, payload: SupportSlaRuleIn):
+    _require_supervisor(request)
+    rule = _load_or_404(SlaRule, rule_id)
+    return _rule_out(services.sla_rule_save(agent=request.support_agent, rule=rule, **_rule_fields(payload)))
+
+
+@agent_router.delete("/support-desk/sla-rules/{rule_id}", response={204: None})
+@api_permission(SUPPORT_AGENT)
+def agent_sla_rule_delete(request, rule_id: int):
+    _require_supervisor(request)
+    services.sla_rule_delete(agent=request.support_agent, rule=_load_or_404(SlaRule, rule_id))
+    return Status(204, None)
+
+
+def _calendar_out(calendar: SupportCalendar) -> dict:
+    return {
+        "id": calendar.pk,
+        "name": calendar.name,
+        "time_zone": calendar.time_zone,
+        "country": calendar.country,
+        "subdivision": calendar.subdivision,
+        "working_weekdays": list(calendar.working_weekdays),
+        "day_starts_at": calendar.day_starts_at,
+        "day_ends_at": calendar.day_ends_at,
+        "is_default": calendar.is_default,
+        "days": [
+            {"id": day.pk, "date": day.date, "is_working_day": day.is_working_day, "note": day.note}
+            for day in calendar.days.order_by("date")
+        ],
+    }
+
+
+@agent_router.get("/support-desk/calendars", response=list[SupportCalendarOut])
+@api_permission(SUPPORT_AGENT)
+def agent_calendars(request):
+    return [_calendar_out(calendar) for calendar in SupportCalendar.objects.order_by("name")]
+
+
+@agent_router.post("/support-desk/calendars", response={201: SupportCalendarOut})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_create(request, payload: SupportCalendarIn):
+    _require_supervisor(request)
+    return Status(201, _calendar_out(services.calendar_save(agent=request.support_agent, **payload.dict())))
+
+
+@agent_router.put("/support-desk/calendars/{calendar_id}", response=SupportCalendarOut)
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_update(request, calendar_id: int, payload: SupportCalendarIn):
+    _require_supervisor(request)
+    calendar = _load_or_404(SupportCalendar, calendar_id)
+    return _calendar_out(services.calendar_save(agent=request.support_agent, calendar=calendar, **payload.dict()))
+
+
+@agent_router.post("/support-desk/calendars/{calendar_id}/days", response={201: SupportCalendarOut})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_day_set(request, calendar_id: int, payload: SupportCalendarDayIn):
+    _require_supervisor(request)
+    calendar = _load_or_404(SupportCalendar, calendar_id)
+    services.calendar_day_set(agent=request.support_agent, calendar=calendar, **payload.dict())
+    return Status(201, _calendar_out(calendar))
+
+
+@agent_router.delete("/support-desk/calendars/{calendar_id}/days/{day_id}", response={204: None})
+@api_permission(SUPPORT_AGENT)
+def agent_calendar_day_remove(request, calendar_id: int, day_id: int):
+    _require_supervisor(request)
+    day = SupportCalendarDay.objects.filter(calendar_id=calendar_id, pk=day_id).first()
+    if day is None:
+        raise Http404
+    services.calendar_day_remove(agent=request.support_agent, day=day)
+    return Status(204, None)
+
+
+def _reply_out(reply: CannedReply) -> dict:
+    return {"id": reply.pk, "title": reply.title, "body": reply.body, "is_active": reply.is_active}
+
+
+@agent_router.get("/support-desk/canned-replies", response=list[SupportCannedReplyOut])
+@api_permission(SUPPORT_AGENT)
+def agent_canned_replies(request):
+    return [_reply_out(reply) for reply in CannedReply.objects.order_by("title")]
+
+
+@agent_router.post("/support-desk/canned-replies", response={201: SupportCannedReplyOut})
+@api_permission(SUPPORT_AGENT)
+def agent_canned_reply_create(request, payload: SupportCannedReplyIn):
+    _require_supervisor(request)
+    return Status(201, _reply_out(services.canned_reply_save(agent=request.support_agent, **payload.dict())))
+
+
+@agent_router.put("/support-desk/canned-replies/{reply_id}", response=SupportCannedReplyOut)
+@api_permission(SUPPORT_AGENT)
+def agent_canned_reply_update(request, reply_id: int, payload: SupportCannedReplyIn):
+    _require_supervisor(request)
+    reply = _load_or_404(CannedReply, reply_id)
+    return _reply_out(services.canned_reply_save(agent=request.support_agent, reply=reply, **payload.dict()))

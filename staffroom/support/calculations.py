@@ -21,17 +21,36 @@ class CalendarHasNoWorkingTime(ValueError):
 
 
 @lru_cache(maxsize=256)
-def _public_holidays(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+def _country_days(country: str, subdivision: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """The country's public holidays of `year`, and its transferred working days (a weekend day worked in place
+    of a bridge day) where the holiday data provides them."""
     if not country:
-        return frozenset()
+        return frozenset(), frozenset()
     found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    return frozenset(found.keys())
+    transferred = frozenset(day for day in getattr(found, "weekend_workdays", ()) if day.year == year)
+    return frozenset(found.keys()), transferred
+
+
+def _public_holidays(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    return _country_days(country, subdivision, year)[0]
+
+
+def _transferred_working_days(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    return _country_days(country, subdivision, year)[1]
+
+
+def is_known_holiday_country(country: str) -> bool:
+    return country.upper() in holidays.list_supported_countries() and country == country.upper()
+
+
+def is_known_holiday_subdivision(country: str, subdivision: str) -> bool:
+    return subdivision in holidays.list_supported_countries().get(country, ())
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Working weekdays (0 = Monday) and daily hours in a time zone, a country's public holidays,
-    custom days off and extra working days (which win over weekends and holidays)."""
+    """Working weekdays (0 = Monday) and daily hours in a time zone, a country's public holidays and transferred
+    working days, custom days off and extra working days (custom days win over the country's)."""
 
     time_zone: str = "UTC"
     working_weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
@@ -55,6 +74,8 @@ class WorkingCalendar:
             return True
         if day in self.days_off:
             return False
+        if day in _transferred_working_days(self.country, self.subdivision, day.year):
+            return True
         if day in _public_holidays(self.country, self.subdivision, day.year):
             return False
         return day.weekday() in self.working_weekdays

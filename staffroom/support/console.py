@@ -18,8 +18,18 @@ from staffroom.staff.permissions import SUPPORT_AGENT, permission_required
 from staffroom.tenancy.models import Business
 
 from . import selectors, services
-from .forms import AgentReplyForm, EstimateForm, ReasonForm, ReportForm, StatusForm
-from .models import TicketAttachment, TicketStrike, TicketType
+from .forms import (
+    AbuseDecisionForm,
+    AgentReplyForm,
+    DeliverForm,
+    EstimateForm,
+    ProgressForm,
+    ReasonForm,
+    ReportForm,
+    SpecificationForm,
+    StatusForm,
+)
+from .models import TicketAttachment, TicketStrike, TicketType, WorkStage
 from .views import _file_response
 
 QUEUE_LABELS = {
@@ -58,7 +68,18 @@ def queue(request):
     )
 
 
-def _detail(request, ticket, *, reply_form=None, estimate_form=None, strike_form=None, status=200):
+def _detail(
+    request,
+    ticket,
+    *,
+    reply_form=None,
+    estimate_form=None,
+    strike_form=None,
+    specification_form=None,
+    progress_form=None,
+    deliver_form=None,
+    status=200,
+):
     agent = _agent(request)
     calendar = selectors.working_calendar_for(ticket.business)
     context = {
@@ -81,6 +102,23 @@ def _detail(request, ticket, *, reply_form=None, estimate_form=None, strike_form
         "estimate_form": estimate_form or EstimateForm(),
         "strike_form": strike_form or ReasonForm(),
         "is_enhancement": ticket.ticket_type == TicketType.ENHANCEMENT,
+        "training": selectors.training_request_for(ticket),
+        "contact_strikes": selectors.contact_strike_count(ticket),
+        "contact_tickets": selectors.contact_tickets(ticket)[:20],
+        "abuse_reports": selectors.abuse_reports_of_ticket(ticket),
+        "can_specify": ticket.ticket_type == TicketType.ENHANCEMENT
+        and ticket.is_open
+        and ticket.work_stage in (WorkStage.REQUESTED, WorkStage.SPECIFIED, WorkStage.DECLINED),
+        "can_estimate": ticket.is_work
+        and ticket.is_open
+        and (
+            ticket.work_stage in (WorkStage.SPECIFIED, WorkStage.ESTIMATED, WorkStage.DECLINED)
+            or (ticket.ticket_type == TicketType.TRAINING and ticket.work_stage == WorkStage.REQUESTED)
+        )
+        and (ticket.ticket_type != TicketType.TRAINING or agent.is_supervisor),
+        "specification_form": specification_form or SpecificationForm(initial={"specification": ticket.specification}),
+        "progress_form": progress_form or ProgressForm(),
+        "deliver_form": deliver_form or DeliverForm(),
     }
     return render(request, "support/console/ticket.html", context, status=status)
 
@@ -171,6 +209,54 @@ def estimate(request, ticket_id):
 
 @permission_required(SUPPORT_AGENT)
 @require_POST
+def specify(request, ticket_id):
+    ticket = selectors.ticket_for_agent(ticket_id)
+    form = SpecificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_specify(
+                agent=_agent(request), ticket=ticket, specification=form.cleaned_data["specification"]
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            return _back(ticket)
+    return _detail(request, ticket, specification_form=form, status=422)
+
+
+@permission_required(SUPPORT_AGENT)
+@require_POST
+def progress(request, ticket_id):
+    ticket = selectors.ticket_for_agent(ticket_id)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_progress_post(agent=_agent(request), ticket=ticket, body=form.cleaned_data["body"])
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            return _back(ticket)
+    return _detail(request, ticket, progress_form=form, status=422)
+
+
+@permission_required(SUPPORT_AGENT)
+@require_POST
+def deliver(request, ticket_id):
+    ticket = selectors.ticket_for_agent(ticket_id)
+    form = DeliverForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_deliver(agent=_agent(request), ticket=ticket, note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Delivered for the customer's acceptance."))
+            return _back(ticket)
+    return _detail(request, ticket, deliver_form=form, status=422)
+
+
+@permission_required(SUPPORT_AGENT)
+@require_POST
 def strike(request, ticket_id):
     ticket = selectors.ticket_for_agent(ticket_id)
     form = ReasonForm(request.POST)
@@ -226,16 +312,18 @@ def report(request):
     return render(request, "support/console/report.html", {"form": form, "rows": rows, "agent": _agent(request)})
 
 
-@permission_required(SUPPORT_AGENT)
-def abuse_reports(request):
+def _abuse_reports_page(request, *, forms=None, status=200):
     agent = _agent(request)
     if not agent.is_supervisor:
         return render(request, "403.html", status=403)
-    return render(
-        request,
-        "support/console/abuse_reports.html",
-        {"agent": agent, "reports": selectors.open_abuse_reports()},
-    )
+    forms = forms or {}
+    reports = [(report, forms.get(report.pk) or AbuseDecisionForm()) for report in selectors.open_abuse_reports()]
+    return render(request, "support/console/abuse_reports.html", {"agent": agent, "reports": reports}, status=status)
+
+
+@permission_required(SUPPORT_AGENT)
+def abuse_reports(request):
+    return _abuse_reports_page(request)
 
 
 @permission_required(SUPPORT_AGENT)
@@ -247,6 +335,29 @@ def abuse_report_review(request, report_id):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("support_console:abuse_reports")
+
+
+@permission_required(SUPPORT_AGENT)
+@require_POST
+def abuse_report_decide(request, report_id):
+    found = selectors.abuse_report_for_agent(report_id)
+    form = AbuseDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.abuse_report_decide(
+                agent=_agent(request),
+                report=found,
+                decision=data["decision"],
+                note=data["note"],
+                restricted_days=data["restricted_days"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Decision saved; the agent sees it on the ticket."))
+            return redirect("support_console:abuse_reports")
+    return _abuse_reports_page(request, forms={found.pk: form}, status=422)
 
 
 @permission_required(SUPPORT_AGENT)

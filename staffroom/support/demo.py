@@ -85,10 +85,16 @@ def load(context: dict) -> None:
         description="We need .xlsx with phone numbers for our SMS provider.",
     )
     services.ticket_reply_by_agent(agent=agent, ticket=wish, body="Similar to request from Salon X.", is_internal=True)
+    services.work_specify(
+        agent=agent,
+        ticket=wish,
+        specification="A button on the Clients page downloads clients.xlsx: name, phone, e-mail, last visit.",
+    )
     services.estimate_post(
         agent=agent,
         ticket=wish,
         effort_hours=Decimal(16),
+        price=Decimal("320.00"),
         due_date=timezone.localdate() + dt.timedelta(days=14),
         note="Columns: name, phone, e-mail, last visit.",
     )

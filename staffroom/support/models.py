@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
+from staffroom.core.validators import validate_holiday_country as validate_holiday_settings
 from staffroom.tenancy.models import validate_time_zone
 
-from .calculations import WorkingCalendar
+from .calculations import WorkingCalendar, is_known_holiday_country
 
 
 class SupportPlan(models.TextChoices):
@@ -29,6 +30,34 @@ class TicketType(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     BUG = "bug", _("Bug")
     ENHANCEMENT = "enhancement", _("Enhancement")
+    TRAINING = "training", _("Training of your employee")
+
+
+# Ticket types run as a paid piece of work: request → (specification) → estimate → accepted → in progress →
+# delivered for the customer's acceptance.
+WORK_TYPES = (TicketType.ENHANCEMENT, TicketType.TRAINING)
+
+
+class WorkStage(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SPECIFIED = "specified", _("Specification written")
+    ESTIMATED = "estimated", _("Estimate posted")
+    DECLINED = "declined", _("Estimate declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("work stage", "In progress")
+    DELIVERED = "delivered", _("Delivered for acceptance")
+    ACCEPTED = "accepted", _("Delivery accepted")
+
+
+class TrainingLevel(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    CONFIDENT = "confident", _("Confident user")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class CandidateSource(models.TextChoices):
+    OWN_STAFF = "own_staff", _("One of our employees")
+    NEW_HIRE = "new_hire", _("A new hire we choose")
+    VENDOR_SEARCH = "vendor_search", _("Found by Staffroom")
 
 
 class TicketPriority(models.TextChoices):
@@ -85,12 +114,22 @@ def default_working_weekdays() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
+def validate_holiday_country(value: str) -> None:
+    """A country the holiday data knows (ISO 3166 alpha-2, upper case); otherwise every deadline would fail."""
+    if value and not is_known_holiday_country(value):
+        raise ValidationError(
+            _("%(value)s is not a country the holiday data knows."), params={"value": value}, code="unknown_country"
+        )
+
+
 class SupportCalendar(TimestampedModel):
     """The support team's working time: weekdays, hours, time zone, a country's holidays, custom days."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
-    country = models.CharField(_("public holidays of country"), max_length=2, blank=True)
+    country = models.CharField(
+        _("public holidays of country"), max_length=2, blank=True, validators=[validate_holiday_country]
+    )
     subdivision = models.CharField(_("region for holidays"), max_length=10, blank=True)
     working_weekdays = models.JSONField(_("working weekdays (0 = Monday)"), default=default_working_weekdays)
     day_starts_at = models.TimeField(_("day starts at"), default=dt.time(9, 0))
@@ -113,13 +152,17 @@ class SupportCalendar(TimestampedModel):
         return self.name
 
     def clean(self) -> None:
-        # SECURITY.md 38: a country or region without known holidays would fail every ticket's SLA clock later.
-        from staffroom.core.validators import validate_holiday_country
-
-        validate_holiday_country(self.country, self.subdivision)
-        weekdays = self.working_weekdays
-        if not isinstance(weekdays, list) or not all(isinstance(day, int) and 0 <= day <= 6 for day in weekdays):
-            raise ValidationError({"working_weekdays": _("List weekdays as numbers from 0 (Monday) to 6 (Sunday).")})
+        super().clean()
+        if self.subdivision and not self.country:
+            raise ValidationError({"subdivision": _("Choose the country of this region first.")})
+        if self.country and is_known_holiday_country(self.country):
+            # SECURITY.md 38: a region without known holidays would fail every ticket's SLA clock later; the one
+            # validator of operator-entered holiday settings checks it.
+            validate_holiday_settings(self.country, self.subdivision)
+        if not isinstance(self.working_weekdays, list) or any(
+            not isinstance(day, int) or not 0 <= day <= 6 for day in self.working_weekdays
+        ):
+            raise ValidationError({"working_weekdays": _("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")})
 
     def as_working_calendar(self) -> WorkingCalendar:
         days = list(self.days.all())
@@ -188,6 +231,7 @@ class SupportAgent(TimestampedModel):
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_agent")
     role = models.CharField(_("role"), max_length=16, choices=AgentRole.choices, default=AgentRole.AGENT)
     is_active = models.BooleanField(_("active"), default=True)
+    phone = models.CharField(_("phone for customers"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("support agent")
@@ -279,6 +323,12 @@ class SupportAccount(BusinessOwnedModel, TimestampedModel):
     implementation_hours = models.DecimalField(
         _("hours of active implementation"), max_digits=8, decimal_places=2, default=Decimal(0)
     )
+    bugs_only_until = models.DateTimeField(
+        _("restricted to bug reports until"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a supervisor's decision on an abuse report."),
+    )
 
     class Meta:
         verbose_name = _("support account")
@@ -322,6 +372,9 @@ class Ticket(BusinessOwnedModel, TimestampedModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     is_closed_for_abuse = models.BooleanField(_("closed for abuse"), default=False)
+    work_stage = models.CharField(_("stage"), max_length=16, choices=WorkStage.choices, blank=True)
+    specification = models.TextField(_("specification"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("support ticket")
@@ -352,6 +405,25 @@ class Ticket(BusinessOwnedModel, TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_work(self) -> bool:
+        return self.ticket_type in WORK_TYPES
+
+
+class TrainingRequest(BusinessOwnedModel):
+    """The requirements of a training ticket: whom to train for what, where, and by when."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="training")
+    role_to_train = models.CharField(_("role to train"), max_length=120)
+    level = models.CharField(_("level"), max_length=16, choices=TrainingLevel.choices)
+    workplace = models.CharField(_("workplace"), max_length=200)
+    candidate_source = models.CharField(_("candidate comes from"), max_length=16, choices=CandidateSource.choices)
+    deadline = models.DateField(_("trained by"))
+
+    class Meta:
+        verbose_name = _("training request")
+        verbose_name_plural = _("training requests")
 
 
 class TicketMessage(BusinessOwnedModel):
@@ -407,6 +479,11 @@ class TicketEstimate(BusinessOwnedModel):
     posted_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey("staff.Employee", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey("staff.Employee", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         verbose_name = _("estimate")
@@ -436,6 +513,12 @@ class TicketStrike(BusinessOwnedModel):
         return self.lifted_at is None
 
 
+class AbuseDecision(models.TextChoices):
+    LIFT = "lift", _("Lift the strikes and reopen")
+    UPHOLD = "uphold", _("Uphold")
+    RESTRICT = "restrict", _("Uphold and restrict the account to bug reports")
+
+
 class AbuseReport(BusinessOwnedModel):
     """Filed to the supervisors by the third strike: the ticket, the conversation and the strikes as they were."""
 
@@ -445,6 +528,9 @@ class AbuseReport(BusinessOwnedModel):
     snapshot = models.JSONField(_("ticket, conversation and strikes"))
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(SupportAgent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField(_("decision"), max_length=16, choices=AbuseDecision.choices, blank=True)
+    decision_note = models.TextField(_("note to the agent"), blank=True)
+    restricted_days = models.PositiveSmallIntegerField(_("days restricted to bug reports"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("abuse report")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,7 +27,9 @@ from .models import (
     TicketEstimate,
     TicketMessage,
     TicketStatus,
+    TicketStrike,
     TicketType,
+    TrainingRequest,
 )
 
 # --- accounts and calendars ---------------------------------------------------------------------------------------
@@ -50,6 +52,20 @@ def working_calendar_for(business, *, account: SupportAccount | None = None) -> 
         # Nothing configured yet: Monday–Friday 09:00–18:00 in the business's own zone and country.
         return calculations.WorkingCalendar(time_zone=business.time_zone, country=business.country)
     return calendar.as_working_calendar()
+
+
+def strike_window_start(now: dt.datetime | None = None) -> dt.datetime:
+    """Strikes older than the operator's window (SUPPORT_STRIKE_WINDOW_DAYS) no longer count."""
+    return (now or timezone.now()) - dt.timedelta(days=settings.SUPPORT_STRIKE_WINDOW_DAYS)
+
+
+def contact_strike_count(ticket: Ticket, *, now: dt.datetime | None = None) -> int:
+    """Active strikes of the ticket's contact across all their tickets, inside the window."""
+    return (
+        TicketStrike.objects.for_business(ticket.business_id)
+        .filter(ticket__filed_by_id=ticket.filed_by_id, lifted_at__isnull=True, given_at__gte=strike_window_start(now))
+        .count()
+    )
 
 
 # --- SLA state --------------------------------------------------------------------------------------------------
@@ -146,23 +162,47 @@ def agent_queue(agent: SupportAgent, queue: str, *, now: dt.datetime | None = No
     if queue == "mine":
         return tickets.filter(assignee=agent)
     if queue == "breaching_soon":
-        # Real hours, not working hours: a set-based filter cannot run each business's calendar.
-        soon = now + dt.timedelta(hours=settings.SUPPORT_BREACHING_SOON_HOURS)
-        return tickets.filter(
-            status__in=RUNNING_STATUSES,
-            is_breached=False,
-            sla_met_at__isnull=True,
-            sla_paused_at__isnull=True,
-            sla_due_at__gte=now,
-            sla_due_at__lte=soon,
-        )
+        return breaching_soon(tickets, now=now)
     if queue == "breached":
         return tickets.filter(Q(is_breached=True) | Q(sla_due_at__lt=now, sla_met_at__isnull=True, sla_paused_at=None))
     return tickets
 
 
+def breaching_soon(tickets, *, now: dt.datetime) -> list[Ticket]:
+    """Running tickets with at most SUPPORT_BREACHING_SOON_HOURS of *working* time left, like the clock they warn
+    about: a ticket due Monday 10:00 is breaching soon on Friday at 17:00.
+
+    The database narrows the search to deadlines within SUPPORT_BREACHING_SOON_SEARCH_DAYS real days (working
+    time never runs faster than real time); each business's calendar decides the rest."""
+    limit = dt.timedelta(hours=settings.SUPPORT_BREACHING_SOON_HOURS)
+    horizon = now + dt.timedelta(days=settings.SUPPORT_BREACHING_SOON_SEARCH_DAYS)
+    candidates = tickets.filter(
+        status__in=RUNNING_STATUSES,
+        is_breached=False,
+        sla_met_at__isnull=True,
+        sla_paused_at__isnull=True,
+        sla_due_at__gte=now,
+        sla_due_at__lte=horizon,
+    )
+    calendars: dict[int, calculations.WorkingCalendar] = {}
+    found = []
+    for ticket in candidates:
+        if ticket.sla_due_at - now <= limit:
+            found.append(ticket)
+            continue
+        if ticket.business_id not in calendars:
+            calendars[ticket.business_id] = working_calendar_for(ticket.business)
+        if calculations.working_time_between(calendars[ticket.business_id], now, ticket.sla_due_at) <= limit:
+            found.append(ticket)
+    return found
+
+
 def queue_counts(agent: SupportAgent, *, now: dt.datetime | None = None) -> dict[str, int]:
-    return {queue: agent_queue(agent, queue, now=now).count() for queue in QUEUES}
+    counts = {}
+    for queue in QUEUES:
+        found = agent_queue(agent, queue, now=now)
+        counts[queue] = len(found) if isinstance(found, list) else found.count()
+    return counts
 
 
 def ticket_for_agent(ticket_id) -> Ticket:
@@ -188,12 +228,34 @@ def ticket_messages_for_agent(ticket: Ticket):
     )
 
 
+def training_request_for(ticket: Ticket) -> TrainingRequest | None:
+    return TrainingRequest.objects.for_business(ticket.business_id).filter(ticket=ticket).first()
+
+
+def contact_tickets(ticket: Ticket):
+    """The other tickets of the same contact, for the agent's view of their history."""
+    return (
+        Ticket.objects.for_business(ticket.business_id)
+        .filter(filed_by_id=ticket.filed_by_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
 def canned_replies():
     return CannedReply.objects.filter(is_active=True)
 
 
 def open_abuse_reports():
     return AbuseReport.objects.unscoped().filter(reviewed_at__isnull=True).select_related("ticket", "business")
+
+
+def abuse_reports_of_ticket(ticket: Ticket):
+    return (
+        AbuseReport.objects.for_business(ticket.business_id)
+        .filter(ticket=ticket)
+        .select_related("reviewed_by__person", "filed_by__person")
+    )
 
 
 def abuse_report_for_agent(report_id) -> AbuseReport:
@@ -266,6 +328,83 @@ def sla_report(*, start: dt.datetime, end: dt.datetime, by: str) -> list[SlaRepo
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class WorkReport:
+    estimates_given: int
+    estimates_accepted: int
+    estimates_declined: int
+    delivered: int
+    delivered_on_time: int
+
+
+def work_report(*, start: dt.datetime, end: dt.datetime) -> WorkReport:
+    """Enhancements and training in [start, end): estimates given, accepted and declined, work delivered and
+    delivered on time (before the accepted due date ran out)."""
+    estimates = TicketEstimate.objects.unscoped()
+    delivered = Ticket.objects.unscoped().filter(delivered_at__gte=start, delivered_at__lt=end)
+    return WorkReport(
+        estimates_given=estimates.filter(posted_at__gte=start, posted_at__lt=end).count(),
+        estimates_accepted=estimates.filter(accepted_at__gte=start, accepted_at__lt=end).count(),
+        estimates_declined=estimates.filter(declined_at__gte=start, declined_at__lt=end).count(),
+        delivered=delivered.count(),
+        delivered_on_time=delivered.filter(is_breached=False).count(),
+    )
+
+
+# --- the business's dashboard card ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardTicket:
+    ticket: Ticket
+    due_at: dt.datetime | None
+    is_breached: bool
+
+
+@dataclass(frozen=True)
+class SupportCard:
+    account: SupportAccount
+    open_tickets: list[DashboardTicket]
+    open_count: int
+    manager_name: str
+    manager_email: str
+    manager_phone: str
+
+
+DASHBOARD_TICKETS = 5
+
+
+def support_card(business, *, now: dt.datetime | None = None) -> SupportCard:
+    """The business's support plan, its open tickets with their due times (soonest first), and on the
+    individual plan its support manager's name and contacts."""
+    now = now or timezone.now()
+    account = support_account_for(business)
+    open_tickets = Ticket.objects.for_business(business).filter(status__in=OPEN_STATUSES)
+    shown = list(open_tickets.order_by(F("sla_due_at").asc(nulls_last=True), "-created_at")[:DASHBOARD_TICKETS])
+    manager = account.manager if account.plan == SupportPlan.INDIVIDUAL and account.manager_id else None
+    return SupportCard(
+        account=account,
+        open_tickets=[
+            DashboardTicket(
+                ticket=ticket,
+                due_at=ticket.sla_due_at,
+                is_breached=ticket.is_breached
+                or (
+                    ticket.sla_due_at is not None
+                    and ticket.sla_met_at is None
+                    and ticket.sla_paused_at is None
+                    and ticket.sla_due_at < now
+                ),
+            )
+            for ticket in shown
+        ],
+        open_count=open_tickets.count(),
+        manager_name=str(manager) if manager else "",
+        manager_email=manager.person.email if manager else "",
+        manager_phone=manager.phone if manager else "",
+    )
 
 
 # --- individual support manager estimate -----------------------------------------------------------------------

@@ -12,5 +12,8 @@ urlpatterns = [
     path("support/<int:number>/reopen/", views.ticket_reopen, name="ticket_reopen"),
     path("support/<int:number>/close/", views.ticket_close, name="ticket_close"),
     path("support/<int:number>/estimates/<int:estimate_id>/accept/", views.estimate_accept, name="estimate_accept"),
+    path("support/<int:number>/estimates/<int:estimate_id>/decline/", views.estimate_decline, name="estimate_decline"),
+    path("support/<int:number>/delivery/accept/", views.delivery_accept, name="delivery_accept"),
+    path("support/<int:number>/send-back/", views.send_back, name="send_back"),
     path("support/<int:number>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

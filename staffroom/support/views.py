@@ -14,7 +14,7 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import permission_required
 
 from . import selectors, services
-from .forms import ReplyForm, TicketForm
+from .forms import ReasonForm, ReplyForm, TicketForm
 from .models import CUSTOMER_VISIBLE_KINDS, SupportPlan, Ticket, TicketAttachment, TicketEstimate, TicketStatus
 
 
@@ -53,6 +53,7 @@ def ticket_create(request):
                 description=data["description"],
                 priority=data["priority"],
                 attachments=data["attachments"],
+                training=form.training(),
             )
         except ApplicationError as error:
             add_service_error(form, error)
@@ -63,7 +64,7 @@ def ticket_create(request):
     return render(request, "support/ticket_form.html", {"form": form, "account": account, "offer_plan": offer_plan})
 
 
-def _detail(request, ticket: Ticket, form: ReplyForm, status: int = 200):
+def _detail(request, ticket: Ticket, form: ReplyForm, status: int = 200, reason_form: ReasonForm | None = None):
     calendar = selectors.working_calendar_for(request.business)
     context = {
         "ticket": ticket,
@@ -73,7 +74,9 @@ def _detail(request, ticket: Ticket, form: ReplyForm, status: int = 200):
             ticket=ticket, message__isnull=True
         ),
         "estimate": selectors.latest_estimate(ticket),
+        "training": selectors.training_request_for(ticket),
         "form": form,
+        "reason_form": reason_form or ReasonForm(),
     }
     return render(request, "support/ticket_detail.html", context, status=status)
 
@@ -138,6 +141,45 @@ def estimate_accept(request, number, estimate_id):
     else:
         messages.success(request, _("Estimate accepted: the due date is now the deadline."))
     return redirect("support:ticket", number=ticket.number)
+
+
+@permission_required(Perm.SUPPORT_FILE)
+@require_POST
+def estimate_decline(request, number, estimate_id):
+    ticket = _ticket(request, number)
+    estimate = get_for_business_or_404(TicketEstimate, request.business, pk=estimate_id, ticket=ticket)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.estimate_decline(actor=request.employee, estimate=estimate, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Estimate declined."))
+            return redirect("support:ticket", number=ticket.number)
+    return _detail(request, ticket, ReplyForm(), status=422, reason_form=form)
+
+
+@permission_required(Perm.SUPPORT_FILE)
+@require_POST
+def delivery_accept(request, number):
+    return _simple_action(request, number, services.work_delivery_accept, _("Delivery accepted."))
+
+
+@permission_required(Perm.SUPPORT_FILE)
+@require_POST
+def send_back(request, number):
+    ticket = _ticket(request, number)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_send_back(actor=request.employee, ticket=ticket, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Sent back to support."))
+            return redirect("support:ticket", number=ticket.number)
+    return _detail(request, ticket, ReplyForm(), status=422, reason_form=form)
 
 
 @permission_required(Perm.SUPPORT_VIEW)

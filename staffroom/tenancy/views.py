@@ -10,6 +10,7 @@ from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required, support_agent_of
+from staffroom.support.selectors import support_card
 
 from . import services
 from .forms import BranchForm, BusinessSettingsForm
@@ -26,7 +27,7 @@ def health(request):
 
 @permission_required(EMPLOYEE)
 def home(request):
-    return render(request, "tenancy/home.html", {})
+    return render(request, "tenancy/home.html", {"support_card": support_card(request.business)})
 
 
 @permission_required(SIGNED_IN)

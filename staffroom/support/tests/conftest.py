@@ -29,6 +29,7 @@ def sla_rules(db):
     from django.apps import apps
 
     import_module("staffroom.support.migrations.0002_default_sla_rules").add_rules(apps, None)
+    import_module("staffroom.support.migrations.0004_training_rules_and_work_stages").add_rules(apps, None)
 
 
 @pytest.fixture

@@ -15,3 +15,16 @@ def make_operator():
     person = PersonFactory(is_staff=True)
     enrol_totp(person)
     return person
+
+
+def post_estimate(agent, ticket, *, effort_hours=8, due_date, price="100.00", note=""):
+    """Post an estimate, writing the specification first when the enhancement has none yet."""
+    from staffroom.support import services
+    from staffroom.support.models import TicketType, WorkStage
+
+    ticket.refresh_from_db()
+    if ticket.ticket_type == TicketType.ENHANCEMENT and ticket.work_stage == WorkStage.REQUESTED:
+        services.work_specify(agent=agent, ticket=ticket, specification="What will be built, and how it is accepted.")
+    return services.estimate_post(
+        agent=agent, ticket=ticket, effort_hours=effort_hours, due_date=due_date, price=price, note=note
+    )

@@ -69,3 +69,64 @@ def test_a_business_files_a_bug_and_an_agent_answers(browser_page, owner, operat
     assert page.locator(".badge.status").inner_text() == "Resolved"
     ticket = Ticket.objects.for_business(owner.business).get(number=1)
     assert ticket.sla_met_at is not None and ticket.assignee == agent
+
+
+def agent_sign_in(page, agent):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", agent.person.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_an_enhancement_is_estimated_accepted_and_due_on_the_dashboard(
+    browser_page, owner, operator, agent, support_calendar
+):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from staffroom.support import services
+
+    services.support_account_set(operator=operator, business=owner.business, plan=SupportPlan.PAID)
+    page = browser_page
+    browser_sign_in(page, owner)
+    page.goto("/support/new/")
+    page.select_option("#id_ticket_type", "enhancement")
+    page.fill("#id_subject", "Export clients to Excel")
+    page.fill("#id_description", "We need an .xlsx with phone numbers.")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/support/1/")
+    assert page.locator(".work-stage").inner_text() == "Requested"
+    sign_out(page)
+
+    agent_sign_in(page, agent)
+    page.goto("/support-desk/?queue=unassigned")
+    page.click("text=#1 Export clients to Excel")
+    page.fill("#id_specification", "Clients → Export downloads clients.xlsx: name, phone, e-mail, last visit.")
+    page.click("form.specification button[type=submit]")
+    page.wait_for_selector(".work[data-stage=specified]")
+    due = timezone.now().astimezone(owner.business.zone).date() + dt.timedelta(days=14)
+    while due.weekday() >= 5:  # a working day, so the deadline is the end of that very day
+        due += dt.timedelta(days=1)
+    page.fill("#id_effort_hours", "16")
+    page.fill("#id_price", "480.00")
+    page.fill("#id_due_date", due.isoformat())
+    page.click("form.estimate button[type=submit]")
+    page.wait_for_selector(".work[data-stage=estimated]")
+    sign_out(page)
+
+    browser_sign_in(page, owner)
+    page.goto("/support/1/")
+    assert "clients.xlsx" in page.locator(".specification").inner_text()
+    assert "480.00" in page.locator(".estimate").inner_text()
+    page.click("text=Accept estimate")
+    page.wait_for_selector(".work[data-stage=in_progress]")
+    ticket = Ticket.objects.for_business(owner.business).get(number=1)
+    shown_due = date_format(timezone.localtime(ticket.sla_due_at, owner.business.zone), "SHORT_DATETIME_FORMAT")
+    assert timezone.localtime(ticket.sla_due_at, owner.business.zone).date() == due
+    page.goto("/")
+    row = page.locator(".support-card tr[data-ticket='1']")
+    assert "Export clients to Excel" in row.inner_text()
+    assert row.locator(".due").inner_text().strip() == shown_due

@@ -21,7 +21,7 @@ from staffroom.support.models import (
     TicketType,
 )
 
-from .factories import make_agent
+from .factories import make_agent, post_estimate
 
 SECRET_NOTE = "INTERNAL: customer is on the legacy plan"
 
@@ -119,16 +119,19 @@ class TestBusinessPages:
 
     def test_reply_reopen_and_accept_estimate_through_pages(self, monday, paid, client_for, owner, agent):
         filed = services.ticket_file(actor=owner, ticket_type=TicketType.ENHANCEMENT, subject="Export", description="d")
-        estimate = services.estimate_post(agent=agent, ticket=filed, effort_hours=8, due_date=dt.date(2026, 11, 30))
+        estimate = post_estimate(agent, filed, effort_hours=8, due_date=dt.date(2026, 11, 30))
         client = client_for(owner)
         assert client.post(f"/support/{filed.number}/estimates/{estimate.pk}/accept/").status_code == 302
         filed.refresh_from_db()
         assert filed.sla_due_at is not None and filed.status == TicketStatus.IN_PROGRESS
         assert client.post(f"/support/{filed.number}/reply/", {"body": "Thanks"}).status_code == 302
-        services.ticket_status_change(agent=agent, ticket=filed, status=TicketStatus.RESOLVED)
-        assert client.post(f"/support/{filed.number}/reopen/").status_code == 302
+        services.work_deliver(agent=agent, ticket=filed)
+        assert (
+            client.post(f"/support/{filed.number}/send-back/", {"reason": "The phone column is empty"}).status_code
+            == 302
+        )
         filed.refresh_from_db()
-        assert filed.status == TicketStatus.IN_PROGRESS
+        assert filed.status == TicketStatus.IN_PROGRESS and filed.work_stage == "in_progress"
 
 
 class TestBusinessApi:

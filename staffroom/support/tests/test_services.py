@@ -20,7 +20,7 @@ from staffroom.support.models import (
 )
 
 from .conftest import MONDAY_10, MOSCOW
-from .factories import make_agent
+from .factories import make_agent, post_estimate
 
 
 def file(actor, ticket_type=TicketType.BUG, **fields):
@@ -193,7 +193,7 @@ class TestEstimates:
     def test_the_accepted_due_date_becomes_the_deadline(self, monday, paid, owner, agent):
         ticket = file(owner, TicketType.ENHANCEMENT, subject="Export to Excel")
         assert ticket.sla_due_at is None
-        estimate = services.estimate_post(agent=agent, ticket=ticket, effort_hours="16", due_date=dt.date(2026, 12, 4))
+        estimate = post_estimate(agent, ticket, effort_hours="16", due_date=dt.date(2026, 12, 4))
         ticket.refresh_from_db()
         assert ticket.status == TicketStatus.WAITING_FOR_CUSTOMER and ticket.assignee == agent
         services.estimate_accept(actor=owner, estimate=estimate)
@@ -205,22 +205,20 @@ class TestEstimates:
 
     def test_a_superseded_estimate_cannot_be_accepted(self, monday, paid, owner, agent):
         ticket = file(owner, TicketType.ENHANCEMENT)
-        first = services.estimate_post(agent=agent, ticket=ticket, effort_hours=8, due_date=dt.date(2026, 12, 1))
-        services.estimate_post(agent=agent, ticket=ticket, effort_hours=4, due_date=dt.date(2026, 11, 27))
+        first = post_estimate(agent, ticket, effort_hours=8, due_date=dt.date(2026, 12, 1))
+        post_estimate(agent, ticket, effort_hours=4, due_date=dt.date(2026, 11, 27))
         with pytest.raises(Conflict):
             services.estimate_accept(actor=owner, estimate=first)
 
     def test_estimates_only_for_enhancements_and_not_in_the_past(self, monday, paid, owner, agent):
         with pytest.raises(ValidationFailed):
-            services.estimate_post(agent=agent, ticket=file(owner), effort_hours=1, due_date=dt.date(2026, 12, 1))
+            post_estimate(agent, file(owner), effort_hours=1, due_date=dt.date(2026, 12, 1))
         with pytest.raises(ValidationFailed):
-            services.estimate_post(
-                agent=agent, ticket=file(owner, TicketType.ENHANCEMENT), effort_hours=1, due_date=dt.date(2026, 1, 1)
-            )
+            post_estimate(agent, file(owner, TicketType.ENHANCEMENT), effort_hours=1, due_date=dt.date(2026, 1, 1))
 
     def test_another_business_cannot_accept(self, monday, paid, owner, outsider, agent):
-        estimate = services.estimate_post(
-            agent=agent, ticket=file(owner, TicketType.ENHANCEMENT), effort_hours=1, due_date=dt.date(2026, 12, 1)
+        estimate = post_estimate(
+            agent, file(owner, TicketType.ENHANCEMENT), effort_hours=1, due_date=dt.date(2026, 12, 1)
         )
         from staffroom.core.errors import NotFound
 
