@@ -45,3 +45,12 @@ def reauthenticated(client: Client, password: str = PASSWORD) -> Client:
     response = client.post("/accounts/reauthenticate/", {"password": password})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def current_totp_code(person, at: float | None = None) -> str:
+    """The code the person's enrolled authenticator app shows now (for people enrolled by a factory)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
+    return totp_code(decrypt(authenticator.data["secret"]), at)
