@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "staffroom.payroll",
     "staffroom.billing",
     "staffroom.support",
+    "staffroom.booking",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,14 @@ SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 
 SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)
 SUPPORT_ATTACHMENT_EXTENSIONS = env_list("SUPPORT_ATTACHMENT_EXTENSIONS", "png,jpg,jpeg,gif,pdf,txt,log,csv")
 SUPPORT_BREACHING_SOON_HOURS = env_int("SUPPORT_BREACHING_SOON_HOURS", 2)
+
+# Online booking (staffroom.booking): the address clients' links point at, SMS sending, public rate limit.
+STAFFROOM_PUBLIC_URL = env("STAFFROOM_PUBLIC_URL", "http://127.0.0.1:8000")
+SMS_BACKEND = env("SMS_BACKEND", "staffroom.booking.sms.LoggingSmsBackend")
+SMS_RU_API_ID = env("SMS_RU_API_ID")
+SMS_SENDER = env("SMS_SENDER")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+BOOKING_PUBLIC_REQUESTS_PER_MINUTE = env_int("BOOKING_PUBLIC_REQUESTS_PER_MINUTE", 60)
 
 LOGGING = {
     "version": 1,
