@@ -98,8 +98,9 @@ def _deliver_after_commit(message_pk: int, business_pk: int, code: str | None) -
 
 
 def _when(appointment) -> str:
+    """The visit's start in the business's zone: the locale's date and a 24-hour time (one style in messages)."""
     local = timezone.localtime(appointment.starts_at, appointment.business.zone)
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
 
 
 def _services(appointment) -> str:
