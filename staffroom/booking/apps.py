@@ -8,3 +8,11 @@ class BookingConfig(AppConfig):
     name = "staffroom.booking"
     label = "booking"
     verbose_name = _("Online booking")
+
+    def ready(self):
+        # Scheduling announces staff changes of appointments; the client hears of them from here.
+        from staffroom.scheduling.services import register_appointment_listener
+
+        from .notifications import on_staff_appointment_change
+
+        register_appointment_listener(on_staff_appointment_change)

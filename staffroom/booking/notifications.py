@@ -233,3 +233,21 @@ def staff_notify_new_booking(*, appointment_pk: int, business_pk: int) -> None:
         body += "\n" + public_url(reverse("scheduling:appointment", kwargs={"appointment_id": appointment.pk}))
         for address in sorted(recipients):
             send_mail(subject, body, None, [address])
+
+
+STAFF_EVENT_MESSAGES = {
+    "created": MessageKind.CONFIRMATION,
+    "rescheduled": MessageKind.CHANGE,
+    "cancelled": MessageKind.CANCELLATION,
+}
+
+
+def on_staff_appointment_change(event: str, appointment) -> None:
+    """Staff booked, moved or cancelled a visit: tell the client, where the business has set up client messages
+    (an online-booking settings row) and the client consents."""
+    from .models import BookingSettings
+
+    kind = STAFF_EVENT_MESSAGES.get(event)
+    if kind is None or not BookingSettings.objects.for_business(appointment.business_id).exists():
+        return
+    message_queue(business=appointment.business, kind=kind, appointment=appointment)

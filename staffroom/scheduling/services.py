@@ -32,6 +32,20 @@ from .selectors import check_calendar_date, overlapping_appointment, working_int
 
 MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
 
+# Apps above scheduling that react to staff changes of appointments (client notifications) register here; each
+# listener gets (event, appointment) inside the service's transaction: "created", "rescheduled", "cancelled".
+_appointment_listeners: list = []
+
+
+def register_appointment_listener(listener) -> None:
+    if listener not in _appointment_listeners:
+        _appointment_listeners.append(listener)
+
+
+def _announce(event: str, appointment) -> None:
+    for listener in _appointment_listeners:
+        listener(event, appointment)
+
 
 # --- schedules -------------------------------------------------------------------------------------
 
@@ -380,6 +394,7 @@ def appointment_create(
         branch=branch,
         after=appointment_snapshot(appointment),
     )
+    _announce("created", appointment)
     return appointment
 
 
@@ -437,6 +452,7 @@ def appointment_reschedule(
         before=before,
         after=appointment_snapshot(appointment),
     )
+    _announce("rescheduled", appointment)
     return appointment
 
 
@@ -470,6 +486,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, expected
         before=before,
         after=appointment_snapshot(appointment),
     )
+    _announce("cancelled", appointment)
     return appointment
 
 

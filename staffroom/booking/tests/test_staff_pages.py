@@ -132,3 +132,31 @@ def test_the_source_report_counts_and_flags_sources_that_rarely_arrive(
     assert None not in figures
     assert figures[administrator.pk]["appointments_created"] == Decimal(1)
     assert all(figures[pk]["appointments_created"] == 0 for pk in (working_specialist.pk, specialist.pk))
+
+
+def test_staff_moving_or_cancelling_a_visit_tells_the_consenting_client(
+    administrator, booking_settings, working_specialist, branch, haircut, tomorrow, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from staffroom.booking.models import ClientMessage
+    from staffroom.scheduling import services as scheduling
+
+    business = booking_settings.business
+    consenting = make_client(business, accepts_messages=True, email="c@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = scheduling.appointment_create(
+            actor=administrator,
+            client=consenting,
+            specialist=working_specialist,
+            branch=branch,
+            starts_at=local(business, tomorrow, 10),
+            services=[haircut],
+        )
+        scheduling.appointment_reschedule(
+            actor=administrator, appointment=appointment, starts_at=local(business, tomorrow, 12)
+        )
+        scheduling.appointment_cancel(actor=administrator, appointment=appointment, reason="Closed")
+    kinds = list(ClientMessage.objects.for_business(business).order_by("id").values_list("kind", "status"))
+    assert kinds == [("confirmation", "sent"), ("change", "sent"), ("cancellation", "sent")]
+    assert [m.to for m in mail.outbox] == [["c@example.test"]] * 3
