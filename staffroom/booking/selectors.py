@@ -30,7 +30,7 @@ def booking_settings_of(business) -> BookingSettings:
     found = BookingSettings.objects.for_business(business).first()
     if found is not None:
         return found
-    return BookingSettings(business=business, slug=f"b{business.pk}")
+    return BookingSettings(business=business, slug=f"salon-{business.pk}")
 
 
 @dataclass
