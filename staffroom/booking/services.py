@@ -444,9 +444,10 @@ def booking_request_confirm(*, request: BookingRequest, code: str) -> tuple[Book
 
 
 def _locked_request(actor, request: BookingRequest) -> BookingRequest:
+    # Lock the request row only: PostgreSQL cannot lock the nullable side (the client) of an outer join.
     return (
         BookingRequest.objects.for_business(actor.business)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("business", "branch", "specialist", "client")
         .get(pk=request.pk)
     )
