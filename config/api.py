@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from staffroom.billing.api import router as billing_router
+from staffroom.booking.api import public_router as booking_public_router
+from staffroom.booking.api import router as booking_router
 from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
 from staffroom.core.api import SessionEmployeeAuth, StrictParser, TokenAuth, install_error_handlers
@@ -44,3 +46,5 @@ api.add_router("/", payments_router)
 api.add_router("/", reports_router)
 api.add_router("/", payroll_router)
 api.add_router("/", orders_router)
+api.add_router("/", booking_router)
+api.add_router("/", booking_public_router)

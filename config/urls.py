@@ -36,6 +36,8 @@ urlpatterns = [
     path("", include("staffroom.reports.urls")),
     path("", include("staffroom.payroll.urls")),
     path("", include("staffroom.orders.urls")),
+    # Last: the public booking pages start with a business's slug.
+    path("", include("staffroom.booking.urls")),
 ]
 
 handler403 = "staffroom.core.views.forbidden"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "staffroom.payroll",
     "staffroom.billing",
     "staffroom.support",
+    "staffroom.booking",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,14 @@ SUPPORT_BREACHING_SOON_SEARCH_DAYS = env_int("SUPPORT_BREACHING_SOON_SEARCH_DAYS
 # Strikes count per customer contact across tickets, within this many days.
 SUPPORT_STRIKE_WINDOW_DAYS = env_int("SUPPORT_STRIKE_WINDOW_DAYS", 90)
 
+# Online booking (staffroom.booking): the address clients' links point at, SMS sending, public rate limit.
+STAFFROOM_PUBLIC_URL = env("STAFFROOM_PUBLIC_URL", "http://127.0.0.1:8000")
+SMS_BACKEND = env("SMS_BACKEND", "staffroom.booking.sms.LoggingSmsBackend")
+SMS_RU_API_ID = env("SMS_RU_API_ID")
+SMS_SENDER = env("SMS_SENDER")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+BOOKING_PUBLIC_REQUESTS_PER_MINUTE = env_int("BOOKING_PUBLIC_REQUESTS_PER_MINUTE", 60)
+
 # Logs: every line carries request_id, business_id and employee_id; secrets are masked. LOG_FORMAT=json in
 # production (one JSON object a line, for a log shipper), text elsewhere.
 LOG_FORMAT = env("LOG_FORMAT", "text")
@@ -282,6 +291,7 @@ CELERY_BEAT_SCHEDULE = {
     "billing-run-local-morning": {"task": "billing.run_local_morning", "schedule": crontab(minute=5)},
     "support-sla-sweep": {"task": "support.sla_sweep", "schedule": crontab(minute="*/5")},
     "orders-task-reminders": {"task": "orders.task_reminders", "schedule": crontab(minute="*")},
+    "booking-send-reminders": {"task": "booking.send_reminders", "schedule": crontab(minute="*/5")},
     "security-purge-requests": {"task": "security.purge_requests", "schedule": crontab(hour=2, minute=30)},
     "runtime-purge-outbox": {"task": "runtime.purge_outbox", "schedule": crontab(hour=2, minute=45)},
 }

@@ -112,6 +112,42 @@ def client_create(
     return client
 
 
+@transaction.atomic
+def client_find_or_create_online(
+    *, business, full_name: str, phone: str = "", email: str = "", accepts_messages: bool = False
+) -> Client:
+    """The client of a confirmed online booking: found by the confirmed phone (else e-mail), or created.
+
+    An existing client's name and contacts stay as the business keeps them; consent given online is recorded.
+    """
+    cleaned = _clean_client_fields(business, {"full_name": full_name, "phone": phone, "email": email})
+    clients = Client.objects.for_business(business).filter(is_deleted=False)
+    found = None
+    if cleaned["phone"]:
+        found = clients.filter(phone=cleaned["phone"]).order_by("id").first()
+    if found is None and cleaned["email"]:
+        found = clients.filter(email=cleaned["email"]).order_by("id").first()
+    if found is not None:
+        if accepts_messages and not found.accepts_messages:
+            before = client_snapshot(found)
+            found.accepts_messages = True
+            found.version += 1
+            found.save(update_fields=["accepts_messages", "version", "updated_at"])
+            security_event_record(
+                event_type="client.updated",
+                business=business,
+                target=found,
+                before=before,
+                after=client_snapshot(found),
+            )
+        return found
+    client = Client(business=business, created_by=None, accepts_messages=bool(accepts_messages), **cleaned)
+    _refresh_search_text(client)
+    client.save()
+    security_event_record(event_type="client.created", business=business, target=client, after=client_snapshot(client))
+    return client
+
+
 def _locked(actor, client: Client) -> Client:
     return Client.objects.for_business(actor.business).select_for_update().get(pk=client.pk)
 

@@ -385,6 +385,8 @@ def kpi_figures(business, start: dt.date, end: dt.date, *, branch_ids: tuple[int
         .order_by()
     )
     for row in created:
+        if row["created_by_id"] is None:
+            continue  # online bookings are created by nobody: no one is credited with them
         entry = figures[row["created_by_id"]]
         entry[KpiMetric.APPOINTMENTS_CREATED] = Decimal(row["created"])
         entry["appointments_created_arrived"] = Decimal(row["arrived"])

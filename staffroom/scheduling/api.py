@@ -93,7 +93,8 @@ class AppointmentOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     status: str
-    created_by_id: int
+    created_by_id: int | None
+    source: str
     created_at: dt.datetime
     note: str
     cancellation_reason: str
@@ -176,6 +177,7 @@ def appointment_out(actor, appointment: Appointment) -> dict:
         "ends_at": appointment.ends_at,
         "status": appointment.status,
         "created_by_id": appointment.created_by_id,
+        "source": appointment.source,
         "created_at": appointment.created_at,
         "note": appointment.note,
         "cancellation_reason": appointment.cancellation_reason,

@@ -40,6 +40,13 @@ STATUS_TRANSITIONS = {
 }
 
 
+class AppointmentSource(models.TextChoices):
+    """Who made the booking: staff in the calendar, or the client on the public booking page ("online")."""
+
+    STAFF = "staff", _("Staff")
+    ONLINE = "online", _("Online")
+
+
 class DiscountKind(models.TextChoices):
     NONE = "none", _("No discount")
     AMOUNT = "amount", _("Amount")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import MoneyField
 
-from .choices import ACTIVE_STATUSES, AppointmentStatus, DiscountKind, ExceptionKind, Weekday
+from .choices import ACTIVE_STATUSES, AppointmentSource, AppointmentStatus, DiscountKind, ExceptionKind, Weekday
 
 
 class BranchOpeningHours(BusinessOwnedModel):
@@ -92,9 +92,24 @@ class Appointment(BusinessOwnedModel, TimestampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
+    # Nobody for online bookings: KPI and payroll credit the per-booking amount to created_by, so "online" earns none.
     created_by = models.ForeignKey(
-        "staff.Employee", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="appointments_created"
+        "staff.Employee",
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments_created",
     )
+    # Source attribution (PRODUCT.md M8): staff or online, and for online bookings where the client came from.
+    source = models.CharField(
+        _("source"), max_length=16, choices=AppointmentSource.choices, default=AppointmentSource.STAFF
+    )
+    source_site = models.CharField(_("widget site"), max_length=200, blank=True)
+    source_referrer = models.CharField(_("referrer"), max_length=500, blank=True)
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     # Money: lines hold the figures; these are their sums, kept for lists and balances.
     price = MoneyField(verbose_name=_("price"), default=0)
@@ -119,6 +134,7 @@ class Appointment(BusinessOwnedModel, TimestampedModel):
             models.Index(fields=["business", "specialist", "starts_at"], name="appointment_specialist_day"),
             models.Index(fields=["business", "client", "starts_at"], name="appointment_client_history"),
             models.Index(fields=["business", "created_by", "starts_at"], name="appointment_created_by"),
+            models.Index(fields=["business", "source", "starts_at"], name="appointment_source_day"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -131,6 +147,10 @@ class Appointment(BusinessOwnedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.specialist} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_online(self) -> bool:
+        return self.source == AppointmentSource.ONLINE
 
     @property
     def is_active(self) -> bool:

@@ -153,13 +153,16 @@ def overlapping_appointment(business, specialist, starts_at, ends_at, *, exclude
     return queryset.order_by("starts_at").first()
 
 
-def busy_rows(business, specialist_ids: Iterable[int], starts_at, ends_at) -> dict[int, list[tuple]]:
+def busy_rows(
+    business, specialist_ids: Iterable[int], starts_at, ends_at, *, exclude_pk=None
+) -> dict[int, list[tuple]]:
     """Active appointments' (start, end) per specialist in a UTC range: the only rows free-slot search reads."""
-    rows = (
-        active_appointments(business)
-        .filter(specialist_id__in=list(specialist_ids), starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .values_list("specialist_id", "starts_at", "ends_at")
+    rows = active_appointments(business).filter(
+        specialist_id__in=list(specialist_ids), starts_at__lt=ends_at, ends_at__gt=starts_at
     )
+    if exclude_pk is not None:  # a visit being moved does not block its own new time
+        rows = rows.exclude(pk=exclude_pk)
+    rows = rows.values_list("specialist_id", "starts_at", "ends_at")
     busy: dict[int, list[tuple]] = defaultdict(list)
     for specialist_id, start, end in rows:
         busy[specialist_id].append((start, end))
@@ -177,6 +180,7 @@ def free_slot_search(
     branch=None,
     not_before: dt.datetime | None = None,
     limit: int | None = None,
+    exclude_pk: int | None = None,
 ) -> list[dict]:
     """Free start times for a service across specialists (and branches) over `days` local dates from `first_date`.
 
@@ -188,7 +192,7 @@ def free_slot_search(
     book = ScheduleBook(business, ids, first_date, last_date)
     range_start, _ = business_day_bounds(business, first_date)
     _, range_end = business_day_bounds(business, last_date)
-    busy = busy_rows(business, ids, range_start, range_end)
+    busy = busy_rows(business, ids, range_start, range_end, exclude_pk=exclude_pk)
     step = dt.timedelta(minutes=step_minutes)
     results = []
     for specialist in specialists:

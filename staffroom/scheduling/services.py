@@ -19,11 +19,32 @@ from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
 
 from .calculations import fits_within, split_discount
-from .choices import ACTIVE_STATUSES, STATUS_TRANSITIONS, AppointmentStatus, DiscountKind, ExceptionKind
+from .choices import (
+    ACTIVE_STATUSES,
+    STATUS_TRANSITIONS,
+    AppointmentSource,
+    AppointmentStatus,
+    DiscountKind,
+    ExceptionKind,
+)
 from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
 from .selectors import check_calendar_date, overlapping_appointment, working_intervals_around
 
 MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
+
+# Apps above scheduling that react to staff changes of appointments (client notifications) register here; each
+# listener gets (event, appointment) inside the service's transaction: "created", "rescheduled", "cancelled".
+_appointment_listeners: list = []
+
+
+def register_appointment_listener(listener) -> None:
+    if listener not in _appointment_listeners:
+        _appointment_listeners.append(listener)
+
+
+def _announce(event: str, appointment) -> None:
+    for listener in _appointment_listeners:
+        listener(event, appointment)
 
 
 # --- schedules -------------------------------------------------------------------------------------
@@ -238,10 +259,10 @@ def _check_aware(value, field: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def _check_specialist(actor, specialist, branch) -> None:
-    if specialist.business_id != actor.business_id or not specialist.provides_services or not specialist.is_active:
+def _check_specialist(business, specialist, branch) -> None:
+    if specialist.business_id != business.pk or not specialist.provides_services or not specialist.is_active:
         raise field_error("specialist_id", _("Choose an active specialist of this business."))
-    if branch.business_id != actor.business_id or not branch.is_active:
+    if branch.business_id != business.pk or not branch.is_active:
         raise field_error("branch_id", _("Choose an active branch of this business."))
     if not specialist.branches.filter(pk=branch.pk).exists():
         raise field_error("branch_id", _("%(name)s does not work in this branch.") % {"name": specialist.full_name})
@@ -257,18 +278,18 @@ def _check_working_hours(actor, specialist, branch, starts_at, ends_at) -> None:
         )
 
 
-def _lines_for(actor, specialist, services: Sequence[Service]) -> list[AppointmentLine]:
+def _lines_for(business, specialist, services: Sequence[Service]) -> list[AppointmentLine]:
     if not services:
         raise field_error("service_ids", _("Choose at least one service."))
     links = {
         link.service_id: link
-        for link in SpecialistService.objects.for_business(actor.business)
+        for link in SpecialistService.objects.for_business(business)
         .filter(specialist=specialist, service__in=[service.pk for service in services])
         .select_related("service")
     }
     lines = []
     for position, service in enumerate(services):
-        if service.business_id != actor.business_id or not service.is_active:
+        if service.business_id != business.pk or not service.is_active:
             raise field_error("service_ids", _("Choose active services of this business."))
         link = links.get(service.pk)
         if link is None:
@@ -279,7 +300,7 @@ def _lines_for(actor, specialist, services: Sequence[Service]) -> list[Appointme
         price = link.effective_price
         lines.append(
             AppointmentLine(
-                business=actor.business,
+                business=business,
                 service=service,
                 category_id=service.category_id,
                 service_name=service.name,
@@ -335,8 +356,8 @@ def appointment_create(
     starts_at = _check_aware(starts_at, "starts_at")
     if client is None or client.business_id != business.pk or client.is_deleted:
         raise field_error("client_id", _("Choose a client of this business."))
-    _check_specialist(actor, specialist, branch)
-    lines = _lines_for(actor, specialist, services)
+    _check_specialist(actor.business, specialist, branch)
+    lines = _lines_for(actor.business, specialist, services)
     ends_at = starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
     if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
         raise field_error("service_ids", _("An appointment cannot be longer than a day."))
@@ -373,6 +394,7 @@ def appointment_create(
         branch=branch,
         after=appointment_snapshot(appointment),
     )
+    _announce("created", appointment)
     return appointment
 
 
@@ -408,10 +430,10 @@ def appointment_reschedule(
     specialist = specialist or appointment.specialist
     branch = branch or appointment.branch
     require(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=branch)
-    _check_specialist(actor, specialist, branch)
+    _check_specialist(actor.business, specialist, branch)
     if specialist.pk != appointment.specialist_id:
         services = [line.service for line in appointment.lines.select_related("service")]
-        new_lines = _lines_for(actor, specialist, services)
+        new_lines = _lines_for(actor.business, specialist, services)
         length = dt.timedelta(minutes=sum(line.duration_minutes for line in new_lines))
     else:
         length = appointment.ends_at - appointment.starts_at
@@ -430,6 +452,7 @@ def appointment_reschedule(
         before=before,
         after=appointment_snapshot(appointment),
     )
+    _announce("rescheduled", appointment)
     return appointment
 
 
@@ -463,6 +486,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, expected
         before=before,
         after=appointment_snapshot(appointment),
     )
+    _announce("cancelled", appointment)
     return appointment
 
 
@@ -557,7 +581,7 @@ def appointment_services_set(
 
     before = appointment_snapshot(appointment)
     before["services"] = list(appointment.lines.values_list("service_name", flat=True))
-    lines = _lines_for(actor, appointment.specialist, services)
+    lines = _lines_for(actor.business, appointment.specialist, services)
     ends_at = appointment.starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
     if ends_at - appointment.starts_at > MAX_APPOINTMENT_LENGTH:
         raise field_error("service_ids", _("An appointment cannot be longer than a day."))
@@ -583,6 +607,141 @@ def appointment_services_set(
     security_event_record(
         event_type="appointment.updated",
         actor=actor,
+        target=appointment,
+        branch=appointment.branch,
+        before=before,
+        after=after,
+    )
+    return appointment
+
+
+# --- online bookings (the client on the public booking page; no employee acts) ---------------------
+
+SOURCE_FIELDS = ("source_site", "source_referrer", "utm_source", "utm_medium", "utm_campaign")
+
+
+def _clean_source(source: dict | None) -> dict:
+    """Only the known attribution fields, trimmed to their column lengths (they come from the public page)."""
+    source = source or {}
+    limits = {name: Appointment._meta.get_field(name).max_length for name in SOURCE_FIELDS}
+    return {name: str(source.get(name) or "").strip()[: limits[name]] for name in SOURCE_FIELDS}
+
+
+@transaction.atomic
+def appointment_create_online(
+    *,
+    business,
+    client,
+    specialist,
+    branch,
+    starts_at: dt.datetime,
+    services: Sequence[Service],
+    source: dict | None = None,
+) -> Appointment:
+    """A booking the client made themselves: created by nobody ("online"), inside working hours only, and the
+    same database guarantee against double booking as staff bookings. The booking app authorizes the caller."""
+    starts_at = _check_aware(starts_at, "starts_at")
+    if client is None or client.business_id != business.pk or client.is_deleted:
+        raise field_error("client_id", _("Choose a client of this business."))
+    _check_specialist(business, specialist, branch)
+    lines = _lines_for(business, specialist, services)
+    ends_at = starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
+    if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
+        raise field_error("service_ids", _("An appointment cannot be longer than a day."))
+    intervals = working_intervals_around(business, specialist, starts_at, ends_at)
+    if not fits_within(starts_at, ends_at, intervals, branch.pk):
+        raise field_error("starts_at", _("This time is no longer available."))
+    _refuse_clash(business, specialist, starts_at, ends_at)
+    now = timezone.now()
+    appointment = Appointment(
+        business=business,
+        branch=branch,
+        specialist=specialist,
+        client=client,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=AppointmentStatus.BOOKED,
+        created_by=None,
+        source=AppointmentSource.ONLINE,
+        status_changed_at=now,
+        **_clean_source(source),
+    )
+    _apply_discount(appointment, lines, DiscountKind.NONE, 0)
+    _save_without_clash(appointment, force_insert=True)
+    for line in lines:
+        line.appointment = appointment
+    AppointmentLine.objects.bulk_create(lines)
+    after = appointment_snapshot(appointment)
+    after["source"] = appointment.source
+    security_event_record(
+        event_type="appointment.created", business=business, target=appointment, branch=branch, after=after
+    )
+    return appointment
+
+
+def _locked_for_business(business, appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.for_business(business)
+        .select_for_update()
+        .select_related("business", "specialist", "branch")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def appointment_cancel_by_client(*, business, appointment: Appointment, reason: str) -> Appointment:
+    """The client cancels through their own link (the booking app checked the link and the window)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Say why you cancel."))
+    appointment = _locked_for_business(business, appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(_("This appointment cannot be cancelled any more."))
+    before = appointment_snapshot(appointment)
+    now = timezone.now()
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancellation_reason = reason[:300]
+    appointment.cancelled_at = now
+    appointment.cancelled_by = None
+    appointment.status_changed_at = now
+    appointment.version += 1
+    appointment.save()
+    after = appointment_snapshot(appointment)
+    after["by_client"] = True
+    security_event_record(
+        event_type="appointment.cancelled",
+        business=business,
+        target=appointment,
+        branch=appointment.branch,
+        before=before,
+        after=after,
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule_by_client(
+    *, business, appointment: Appointment, starts_at: dt.datetime, reason: str = ""
+) -> Appointment:
+    """The client moves their visit to another free time with the same specialist (the length stays)."""
+    appointment = _locked_for_business(business, appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(_("Only booked appointments can be moved."))
+    before = appointment_snapshot(appointment)
+    starts_at = _check_aware(starts_at, "starts_at")
+    ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
+    intervals = working_intervals_around(business, appointment.specialist, starts_at, ends_at)
+    if not fits_within(starts_at, ends_at, intervals, appointment.branch_id):
+        raise field_error("starts_at", _("This time is no longer available."))
+    _refuse_clash(business, appointment.specialist, starts_at, ends_at, exclude_pk=appointment.pk)
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    appointment.version += 1
+    _save_without_clash(appointment)
+    after = appointment_snapshot(appointment)
+    after.update({"by_client": True, "reason": (reason or "").strip()[:300]})
+    security_event_record(
+        event_type="appointment.rescheduled",
+        business=business,
         target=appointment,
         branch=appointment.branch,
         before=before,

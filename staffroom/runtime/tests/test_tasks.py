@@ -113,6 +113,7 @@ EXPECTED_SCHEDULE = {
     "billing.run_local_morning": crontab(minute=5),
     "support.sla_sweep": crontab(minute="*/5"),
     "orders.task_reminders": crontab(minute="*"),
+    "booking.send_reminders": crontab(minute="*/5"),
     "security.purge_requests": crontab(hour=2, minute=30),
     "runtime.purge_outbox": crontab(hour=2, minute=45),
 }

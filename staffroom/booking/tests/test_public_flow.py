@@ -1,0 +1,123 @@
+"""The public booking flow end to end through the pages: services → any specialist → slot → contact → code."""
+
+import pytest
+from django.core import mail
+
+from staffroom.booking.choices import DeliveryStatus, MessageKind, RequestStatus
+from staffroom.booking.models import BookingRequest, ClientMessage
+from staffroom.scheduling.choices import AppointmentSource
+from staffroom.scheduling.models import Appointment
+from staffroom.scheduling.tests.factories import local
+
+from .conftest import code_from_outbox
+from .helpers import contact, slot_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_walks_from_services_to_the_contact_step(client, booking_settings, haircut, tomorrow):
+    response = client.get("/test-beauty/book/")
+    assert response.status_code == 200
+    assert b'data-step="services"' in response.content and b"Haircut" in response.content
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=10)
+    response = client.get(url, {"s": params["s"]})
+    assert b'data-step="specialist"' in response.content
+    response = client.get(url, {"s": params["s"], "p": "any", "d": tomorrow.isoformat()})
+    assert b'data-step="slot"' in response.content
+    assert params["t"].encode() in response.content
+    response = client.get(url, params)
+    assert b'data-step="contact"' in response.content
+
+
+def test_a_client_books_with_any_specialist_confirms_the_code_and_lands_in_the_calendar(
+    client, booking_settings, haircut, working_specialist, administrator, tomorrow
+):
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=10)
+    response = client.post(
+        url + "?utm_source=instagram&utm_campaign=spring",
+        {**params, **contact(), "utm_source": "instagram", "utm_campaign": "spring"},
+    )
+    assert response.status_code == 302
+    request = BookingRequest.objects.unscoped().get()
+    assert request.status == RequestStatus.AWAITING_CODE and request.specialist == working_specialist
+    assert response["Location"] == f"/book/code/{request.token}/"
+    assert not Appointment.objects.for_business(booking_settings.business).exists()
+    code = code_from_outbox()
+    assert request.code_hash and code not in request.code_hash
+    mail.outbox.clear()
+
+    response = client.post(f"/book/code/{request.token}/", {"code": code})
+    assert response.status_code == 302 and response["Location"].startswith("/book/visit/")
+    appointment = Appointment.objects.for_business(booking_settings.business).get()
+    assert appointment.source == AppointmentSource.ONLINE and appointment.created_by is None
+    assert appointment.starts_at == local(booking_settings.business, tomorrow, 10)
+    assert (appointment.utm_source, appointment.utm_campaign) == ("instagram", "spring")
+    assert appointment.client.accepts_messages and appointment.client.email == "olga@example.test"
+    # The client gets a confirmation with a calendar file; the staff get told about the new booking.
+    to_client = [m for m in mail.outbox if m.to == ["olga@example.test"]]
+    assert len(to_client) == 1 and to_client[0].attachments[0][0] == "visit.ics"
+    assert any(administrator.person.email in m.to for m in mail.outbox)
+    logged = ClientMessage.objects.for_business(booking_settings.business).get(kind=MessageKind.CONFIRMATION)
+    assert logged.status == DeliveryStatus.SENT and logged.appointment == appointment
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"Haircut" in page.content
+    ics = client.get(response["Location"] + "visit.ics")
+    assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
+
+
+def test_a_wrong_code_books_nothing_and_five_wrong_codes_close_the_request(client, booking_settings, haircut, tomorrow):
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=11)
+    client.post(url, {**params, **contact()})
+    request = BookingRequest.objects.unscoped().get()
+    for _attempt in range(5):
+        response = client.post(f"/book/code/{request.token}/", {"code": "000000x"})
+        assert response.status_code == 422
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SCREENED and request.screening_reason == "wrong_codes"
+    response = client.post(f"/book/code/{request.token}/", {"code": code_from_outbox()})
+    assert response.status_code == 409
+    assert not Appointment.objects.for_business(booking_settings.business).exists()
+
+
+def test_a_slot_taken_meanwhile_is_refused_at_the_code_step(
+    client, booking_settings, haircut, working_specialist, branch, tomorrow
+):
+    from staffroom.scheduling.tests.factories import make_appointment, make_client
+
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=12)
+    client.post(url, {**params, **contact()})
+    request = BookingRequest.objects.unscoped().get()
+    make_appointment(
+        booking_settings.business,
+        specialist=working_specialist,
+        client=make_client(booking_settings.business),
+        branch=branch,
+        starts_at=local(booking_settings.business, tomorrow, 12),
+    )
+    response = client.post(f"/book/code/{request.token}/", {"code": code_from_outbox()})
+    assert response.status_code == 409
+    assert Appointment.objects.for_business(booking_settings.business).filter(source="online").count() == 0
+
+
+def test_an_unknown_or_disabled_business_page_is_404(client, booking_settings):
+    assert client.get("/nobody-here/book/").status_code == 404
+    booking_settings.is_enabled = False
+    booking_settings.save()
+    assert client.get("/test-beauty/book/").status_code == 404
+
+
+def test_the_page_shows_no_internal_ids(client, booking_settings, haircut, working_specialist, tomorrow):
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=10)
+    page = client.get(url, {"s": params["s"]}).content.decode()
+    assert f'value="{haircut.pk}"' not in page and f'value="{working_specialist.pk}"' not in page
+    assert params["s"] in client.get(url).content.decode()
+    # An internal id in place of a reference chooses nothing.
+    response = client.get(url, {"s": str(haircut.pk)})
+    assert b'data-step="services"' in response.content
+
+
+def test_made_up_tokens_are_404(client, booking_settings):
+    assert client.get("/book/code/not-a-token/").status_code == 404
+    assert client.get("/book/visit/" + "a" * 64 + "/").status_code == 404
+    assert client.get("/book/visit/" + "a" * 64 + "/visit.ics").status_code == 404
