@@ -31,6 +31,8 @@ class EmployeeOut(Schema):
     status: str
     is_designated_owner: bool
     seat: SeatOut
+    calendar_colour: str
+    calendar_position: int
     version: int
 
 
@@ -59,6 +61,8 @@ class EmployeeUpdateIn(Schema):
     branch_ids: list[int] | None = None
     role_branch_ids: list[int] | None = None
     expected_seat_version: int | None = None
+    calendar_colour: str | None = Field(None, max_length=7)
+    calendar_position: int | None = Field(None, ge=0, le=32767)
 
 
 class RoleOut(Schema):

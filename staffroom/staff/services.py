@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -37,6 +38,7 @@ def _snapshot_employee(employee: Employee) -> dict:
         "branches": sorted(branch.name for branch in employee.branches.all()),
         "role_branches": sorted(branch.name for branch in employee.role_branches.all()),
         "status": employee.status,
+        "calendar": [employee.calendar_colour, employee.calendar_position],
     }
 
 
@@ -255,7 +257,15 @@ def employee_create(
     return employee
 
 
-EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services")
+EDITABLE_EMPLOYEE_FIELDS = (
+    "full_name",
+    "phone",
+    "email",
+    "position",
+    "provides_services",
+    "calendar_colour",
+    "calendar_position",
+)
 
 
 @transaction.atomic
@@ -281,6 +291,8 @@ def employee_update(
         raise Conflict(_("Someone else changed this employee meanwhile; review and save again."))
     before = _snapshot_employee(employee)
     _check_email("email", fields.get("email", ""))
+    if fields.get("calendar_colour") and not re.fullmatch(r"#[0-9a-fA-F]{6}", fields["calendar_colour"]):
+        raise field_error("calendar_colour", _("Choose a colour like #3366cc."))
     if "full_name" in fields:
         fields["full_name"] = _check_employee_fields(
             full_name=fields["full_name"], role=employee.role, business=actor.business

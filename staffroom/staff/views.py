@@ -68,6 +68,8 @@ def employee_edit(request, employee_id):
         "email": employee.email,
         "position": employee.position,
         "provides_services": employee.provides_services,
+        "calendar_colour": employee.calendar_colour,
+        "calendar_position": employee.calendar_position,
         "role": employee.role,
         "branches": list(employee.branches.all()),
         "role_branches": list(employee.role_branches.all()),

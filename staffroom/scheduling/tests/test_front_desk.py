@@ -428,3 +428,22 @@ def test_refusal_never_links_back_to_another_site(call_center_operator, client_f
     )
     assert response.status_code == 403
     assert "evil.example" not in response.content.decode()
+
+
+def test_the_colour_and_order_are_set_on_the_employee(business, owner, specialist, api_for, client_for):
+    api = api_for(owner)
+    bad = api.patch(
+        f"/api/v1/employees/{specialist.pk}", data={"calendar_colour": "red"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and "calendar_colour" in bad.json()["errors"]
+    good = api.patch(
+        f"/api/v1/employees/{specialist.pk}",
+        data={"calendar_colour": "#aa3366", "calendar_position": 3},
+        content_type="application/json",
+    )
+    assert good.status_code == 200, good.content
+    assert (good.json()["calendar_colour"], good.json()["calendar_position"]) == ("#aa3366", 3)
+    specialist.refresh_from_db()
+    assert specialist_colour(specialist) == "#aa3366"
+    page = client_for(owner).get(f"/employees/{specialist.pk}/")
+    assert 'value="#aa3366"' in page.content.decode()
