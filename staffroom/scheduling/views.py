@@ -24,6 +24,7 @@ from . import selectors, services
 from .calculations import local_to_utc, specialist_colour
 from .choices import AppointmentStatus
 from .forms import BookingForm, CancelForm, RescheduleForm, combine_local, offers_outside_hours
+from .grid import column_body
 from .models import Appointment
 
 MOVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
@@ -138,7 +139,7 @@ def _column(
                     "ends_at": _local_minute_to_utc(date, minute + slot_minutes, zone).isoformat(),
                 }
             )
-    return {
+    column = {
         "specialist": specialist,
         "colour": specialist_colour(specialist),
         "date": date,
@@ -148,6 +149,8 @@ def _column(
         "slots": slots,
         "can_book": can_book,
     }
+    column["body"] = column_body(column, zone=zone, branch=branch)
+    return column
 
 
 def _local_minute_to_utc(date, minute, zone):
