@@ -26,7 +26,9 @@ def health(request):
 
 @permission_required(EMPLOYEE)
 def home(request):
-    return render(request, "tenancy/home.html", {})
+    from .dashboard import today_dashboard
+
+    return render(request, "tenancy/home.html", {"dash": today_dashboard(request.employee)})
 
 
 @permission_required(SIGNED_IN)
