@@ -447,3 +447,10 @@ def test_the_colour_and_order_are_set_on_the_employee(business, owner, specialis
     assert specialist_colour(specialist) == "#aa3366"
     page = client_for(owner).get(f"/employees/{specialist.pk}/")
     assert 'value="#aa3366"' in page.content.decode()
+
+
+def test_cash_summary_opens_on_a_branch_the_employee_works_in(business, north_south, client_for):
+    _north, south = north_south
+    desk = make_employee(business, "administrator", full_name="South Cashier", branches=[south])
+    response = client_for(desk).get("/payments/cash/")
+    assert response.context["branch"] == south
