@@ -335,3 +335,18 @@ def employees_who_worked_orders(business, since: dt.datetime) -> set[int]:
     return set(created.values_list("created_by_id", flat=True).distinct()) | set(
         claimed.values_list("actor_id", flat=True).distinct()
     )
+
+
+def offered_transitions(order) -> list[str]:
+    """The status moves the service would accept now, for the card's buttons: the pipeline's moves, minus "Paid"
+    while something is still to pay and "Cancelled" while payments stand (the service refuses both)."""
+    from .choices import OrderStatus
+
+    offered = []
+    for value in allowed_transitions(order.status):
+        if value == OrderStatus.PAID and order.balance > 0:
+            continue
+        if value == OrderStatus.CANCELLED and order.paid_amount > 0:
+            continue
+        offered.append(value)
+    return offered

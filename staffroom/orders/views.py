@@ -181,7 +181,7 @@ def order_detail(request, order_id):
                 # "Returned" comes from registering the return of the goods, not from a button.
                 "transitions": [
                     (value, OrderStatus(value).label)
-                    for value in view["allowed_transitions"]
+                    for value in selectors.offered_transitions(order)
                     if value != OrderStatus.RETURNED
                 ],
                 "can_return": order.status in RETURNABLE_STATUSES,

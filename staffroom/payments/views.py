@@ -153,7 +153,9 @@ def cash_summary(request):
     branches = list(Branch.objects.for_business(business))
     if not branches:
         raise Http404
-    branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), branches[0])
+    own = set(request.employee.branches.values_list("pk", flat=True))
+    default = next((b for b in branches if b.pk in own), branches[0])  # open on a branch the employee works in
+    branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), default)
     from staffroom.scheduling.selectors import EARLIEST_DATE, LATEST_DATE
 
     try:

@@ -28,13 +28,34 @@ def this_month(business) -> tuple[dt.date, dt.date]:
     return today.replace(day=1), today
 
 
+def last_complete_month(business) -> tuple[dt.date, dt.date]:
+    """The default report period: the last whole calendar month (month-to-date is empty early in a month)."""
+    today = timezone.now().astimezone(business.zone).date()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def quick_ranges(business) -> list[tuple[str, dt.date, dt.date]]:
+    """One-click periods for the report filters, as local business dates."""
+    today = timezone.now().astimezone(business.zone).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    last_month = last_complete_month(business)
+    return [
+        (_("Yesterday"), today - dt.timedelta(days=1), today - dt.timedelta(days=1)),
+        (_("Last week"), monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)),
+        (_("Last month"), *last_month),
+        (_("Last 30 days"), today - dt.timedelta(days=30), today - dt.timedelta(days=1)),
+        (_("This month so far"), *this_month(business)),
+    ]
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
 
     def __init__(self, data=None, *, business, **kwargs):
-        start, end = this_month(business)
+        start, end = last_complete_month(business)
         if data is None or "start" not in data:
             data = None
         super().__init__(

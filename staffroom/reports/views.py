@@ -16,7 +16,7 @@ from . import services
 from .calculations import period_buckets
 from .charts import bar_chart
 from .exports import file_response
-from .forms import KpiTargetForm, PeriodForm, SalesFilterForm
+from .forms import KpiTargetForm, PeriodForm, SalesFilterForm, quick_ranges
 from .models import KpiTarget
 from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
 
@@ -50,7 +50,14 @@ def sales(request):
     return render(
         request,
         "reports/sales.html",
-        {"form": form, "report": report, "chart": chart, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "query": request.GET.urlencode(),
+            "ranges": quick_ranges(business),
+            "range_extra": "&group_by=period&grouping=day",
+        },
     )
 
 
@@ -89,6 +96,7 @@ def kpi(request):
             "targets": targets,
             "target_form": KpiTargetForm(business=business),
             "query": request.GET.urlencode(),
+            "ranges": quick_ranges(business),
         },
     )
 

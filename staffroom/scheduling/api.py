@@ -21,6 +21,7 @@ from staffroom.staff.permissions import EMPLOYEE, api_permission, has_permission
 from staffroom.tenancy.models import Branch
 
 from . import selectors, services
+from .calculations import specialist_colour
 from .models import Appointment, BranchOpeningHours, ScheduleException, WorkingHours
 
 router = Router(tags=["calendar"])
@@ -116,13 +117,17 @@ class AppointmentIn(Schema):
     note: str = Field("", max_length=2000)
     discount_kind: str = "none"
     discount_value: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    # Outside the working hours only with calendar.book_outside_hours *and* this flag, per booking.
+    confirm_outside_hours: bool = False
 
 
 class RescheduleIn(Schema):
     starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
     specialist_id: int | None = None
     branch_id: int | None = None
     expected_version: int | None = None
+    confirm_outside_hours: bool = False
 
 
 class CancelIn(Schema):
@@ -139,6 +144,7 @@ class ServicesIn(Schema):
     service_ids: list[int] = Field(..., min_length=1, max_length=20)
     note: str | None = Field(None, max_length=2000)
     expected_version: int | None = None
+    confirm_outside_hours: bool = False
 
 
 class DiscountIn(Schema):
@@ -151,6 +157,36 @@ class SlotOut(Schema):
     branch_id: int | None
     starts_at: dt.datetime
     ends_at: dt.datetime
+
+
+class SchedulingWorkingIntervalOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class SchedulingDaySpecialistOut(Schema):
+    id: int
+    full_name: str
+    colour: str
+    working: list[SchedulingWorkingIntervalOut]
+
+
+class SchedulingBusyBlockOut(Schema):
+    """A specialist's visit in another branch: only when and where, never whose visit it is."""
+
+    specialist_id: int
+    branch_id: int
+    branch_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class SchedulingBranchDayOut(Schema):
+    branch_id: int
+    date: IsoDate
+    specialists: list[SchedulingDaySpecialistOut]
+    appointments: list[AppointmentOut]
+    busy_elsewhere: list[SchedulingBusyBlockOut]
 
 
 def appointment_out(actor, appointment: Appointment) -> dict:
@@ -364,6 +400,50 @@ def appointment_list(
     return [appointment_out(request.employee, appointment) for appointment in appointments]
 
 
+@router.get("/branches/{branch_id}/day", response=SchedulingBranchDayOut)
+@api_permission(EMPLOYEE)
+def branch_day(request, branch_id: int, date: IsoDate, include_idle: bool = False):
+    """The front desk's day of a branch: the specialists working there, this branch's visits, and the specialists'
+    visits in other branches as busy blocks labelled with that branch (never as this branch's visits)."""
+    _require_calendar(request.employee)
+    business = request.business
+    branch = get_for_business_or_404(Branch.objects.filter(is_active=True), business, pk=branch_id)
+    selectors.check_calendar_date(date, "date")
+    day = selectors.branch_day(request.employee, branch, date, include_idle=include_idle)
+    appointments = day.appointments
+    if appointments:
+        paid = dict(
+            Appointment.objects.for_business(business)
+            .filter(pk__in=[a.pk for a in appointments])
+            .annotate(
+                paid_total=Coalesce(Sum("payments__amount"), Decimal(0))
+                - Coalesce(Sum("payments__refunded_amount"), Decimal(0))
+            )
+            .values_list("pk", "paid_total")
+        )
+        for appointment in appointments:
+            appointment.paid_total = paid.get(appointment.pk, Decimal(0))
+    return {
+        "branch_id": branch.pk,
+        "date": date,
+        "specialists": [
+            {
+                "id": specialist.pk,
+                "full_name": specialist.full_name,
+                "colour": specialist_colour(specialist),
+                "working": [
+                    {"starts_at": start, "ends_at": end}
+                    for start, end, interval_branch in day.book.utc_intervals(specialist.pk, date)
+                    if interval_branch in (None, branch.pk)
+                ],
+            }
+            for specialist in day.specialists
+        ],
+        "appointments": [appointment_out(request.employee, appointment) for appointment in appointments],
+        "busy_elsewhere": day.busy_elsewhere,
+    }
+
+
 @router.get("/appointments/{appointment_id}", response=AppointmentOut)
 @api_permission(EMPLOYEE)
 def appointment_detail(request, appointment_id: int):
@@ -391,6 +471,7 @@ def appointment_create(request, payload: AppointmentIn):
         note=payload.note,
         discount_kind=payload.discount_kind,
         discount_value=payload.discount_value,
+        confirm_outside_hours=payload.confirm_outside_hours,
     )
     return Status(201, appointment_out(request.employee, _appointments(business).get(pk=appointment.pk)))
 
@@ -406,7 +487,9 @@ def appointment_reschedule(request, appointment_id: int, payload: RescheduleIn):
         starts_at=payload.starts_at,
         specialist=choice_for_business(Employee, business, payload.specialist_id, "specialist_id"),
         branch=choice_for_business(Branch, business, payload.branch_id, "branch_id"),
+        ends_at=payload.ends_at,
         expected_version=payload.expected_version,
+        confirm_outside_hours=payload.confirm_outside_hours,
     )
     return appointment_out(request.employee, _appointments(business).get(pk=appointment_id))
 
@@ -448,6 +531,7 @@ def appointment_services(request, appointment_id: int, payload: ServicesIn):
         services=[chosen[pk] for pk in payload.service_ids],
         note=payload.note,
         expected_version=payload.expected_version,
+        confirm_outside_hours=payload.confirm_outside_hours,
     )
     return appointment_out(request.employee, _appointments(request.business).get(pk=appointment_id))
 

@@ -158,3 +158,25 @@ def split_discount(prices: Sequence[Decimal], kind: str, value: Decimal, currenc
         largest = max(range(len(prices)), key=lambda i: prices[i])
         shares[largest] += remainder
     return shares
+
+
+# Distinct colours for specialists who did not choose one (a block's stripe and tint, the column header).
+DEFAULT_COLOURS = (
+    "#3b82f6",
+    "#10b981",
+    "#f59e0b",
+    "#8b5cf6",
+    "#ef4444",
+    "#06b6d4",
+    "#ec4899",
+    "#84cc16",
+    "#f97316",
+    "#6366f1",
+    "#14b8a6",
+    "#a855f7",
+)
+
+
+def specialist_colour(specialist) -> str:
+    """The specialist's chosen calendar colour, else a default that stays the same for them across pages."""
+    return specialist.calendar_colour or DEFAULT_COLOURS[specialist.pk % len(DEFAULT_COLOURS)]

@@ -18,6 +18,14 @@ def _clean_calendar_date(form):
     return date
 
 
+OUTSIDE_HOURS_LABEL = _("Yes, book outside the working hours this time")
+
+
+def offers_outside_hours(form) -> bool:
+    """Show the override checkbox once the service said this booking needs it (or when it is already ticked)."""
+    return "confirm_outside_hours" in form.errors or bool(form.data.get("confirm_outside_hours"))
+
+
 class BookingForm(forms.Form):
     client_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     new_client_name = forms.CharField(label=_("New client: name"), max_length=200, required=False)
@@ -30,6 +38,7 @@ class BookingForm(forms.Form):
         label=_("Services"), queryset=Service.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_outside_hours = forms.BooleanField(label=OUTSIDE_HOURS_LABEL, required=False)
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +61,13 @@ class RescheduleForm(forms.Form):
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden until the service asks for the confirmation of this very move (see `offer_confirmation`).
+    confirm_outside_hours = forms.BooleanField(label=OUTSIDE_HOURS_LABEL, required=False, widget=forms.HiddenInput)
 
     clean_date = _clean_calendar_date
+
+    def offer_confirmation(self) -> None:
+        self.fields["confirm_outside_hours"].widget = forms.CheckboxInput()
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)

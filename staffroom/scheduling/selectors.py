@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -21,7 +22,7 @@ from .calculations import (
     local_to_utc,
     utc_intervals,
 )
-from .choices import ACTIVE_STATUSES, ExceptionKind
+from .choices import ACTIVE_STATUSES, AppointmentStatus, ExceptionKind
 from .models import Appointment, BranchOpeningHours, ScheduleException, WorkingHours
 
 
@@ -236,8 +237,6 @@ def employees_active_in_calendar(business, since: dt.datetime) -> set[int]:
     """Who used calendar rights since `since`: created an appointment, or provided a service (arrived/completed)."""
     from django.utils import timezone
 
-    from .choices import AppointmentStatus
-
     appointments = Appointment.objects.for_business(business)
     booked = appointments.filter(created_at__gte=since).values_list("created_by_id", flat=True).distinct()
     served = (
@@ -250,3 +249,109 @@ def employees_active_in_calendar(business, since: dt.datetime) -> set[int]:
         .distinct()
     )
     return set(booked) | set(served)
+
+
+# --- the branch day: what the front desk sees ------------------------------------------------------
+
+
+@dataclass
+class BranchDay:
+    """One branch on one local date: its specialists' columns, this branch's visits, and where else they are busy.
+
+    `busy_elsewhere` holds the specialists' active visits in *other* branches as bare busy intervals (no client,
+    no services): the desk of this branch sees that the specialist is away, never whose visit it is.
+    """
+
+    branch: object
+    date: dt.date
+    specialists: list[Employee]
+    book: ScheduleBook
+    appointments: list[Appointment]
+    busy_elsewhere: list[dict] = field(default_factory=list)
+
+    def appointments_of(self, specialist_id: int) -> list[Appointment]:
+        return [a for a in self.appointments if a.specialist_id == specialist_id]
+
+    def busy_of(self, specialist_id: int) -> list[dict]:
+        return [b for b in self.busy_elsewhere if b["specialist_id"] == specialist_id]
+
+
+def branch_day(employee, branch, date: dt.date, *, include_idle: bool = False) -> BranchDay:
+    """The day view's data in a fixed number of queries, whatever the number of specialists.
+
+    Columns: the specialists the employee may see who work in the branch that day (or have a visit there that
+    day), in their calendar order; `include_idle` adds those of the branch who do not work that day.
+    """
+    business = employee.business
+    candidates = list(visible_specialists(employee, branch=branch).order_by("calendar_position", "full_name", "id"))
+    ids = [s.pk for s in candidates]
+    book = ScheduleBook(business, ids, date, date)
+    start, end = business_day_bounds(business, date)
+    appointments = list(
+        appointments_in_range(business, start, end, branch=branch, specialist_ids=ids).exclude(
+            status=AppointmentStatus.CANCELLED
+        )
+    )
+    busy_elsewhere = [
+        {
+            "specialist_id": row["specialist_id"],
+            "branch_id": row["branch_id"],
+            "branch_name": row["branch__name"],
+            "starts_at": row["starts_at"],
+            "ends_at": row["ends_at"],
+        }
+        for row in active_appointments(business)
+        .filter(specialist_id__in=ids, starts_at__lt=end, ends_at__gt=start)
+        .exclude(branch=branch)
+        .order_by("starts_at", "id")
+        .values("specialist_id", "branch_id", "branch__name", "starts_at", "ends_at")
+    ]
+    with_visits = {a.specialist_id for a in appointments}
+    specialists = [
+        s
+        for s in candidates
+        if include_idle
+        or s.pk in with_visits
+        or any(interval.branch_id in (None, branch.pk) for interval in book.local_intervals(s.pk, date))
+    ]
+    return BranchDay(branch, date, specialists, book, appointments, busy_elsewhere)
+
+
+def branch_load_by_day(employee, branch, first_date: dt.date, last_date: dt.date) -> list[dict]:
+    """Per local date: visits in the branch, booked minutes and working minutes of the visible specialists there.
+
+    Load is booked / working minutes (0 when nobody works); a fixed number of queries for any range.
+    """
+    business = employee.business
+    zone = business.zone
+    ids = list(visible_specialists(employee, branch=branch).values_list("pk", flat=True))
+    book = ScheduleBook(business, ids, first_date, last_date)
+    start, _ = business_day_bounds(business, first_date)
+    _, end = business_day_bounds(business, last_date)
+    booked: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        active_appointments(business)
+        .filter(branch=branch, specialist_id__in=ids, starts_at__lt=end, ends_at__gt=start)
+        .values_list("starts_at", "ends_at")
+    )
+    for starts_at, ends_at in rows:
+        date = starts_at.astimezone(zone).date()
+        booked[date][0] += 1
+        booked[date][1] += int((ends_at - starts_at).total_seconds() // 60)
+    days = []
+    date = first_date
+    while date <= last_date:
+        working = 0
+        for specialist_id in ids:
+            for interval in book.local_intervals(specialist_id, date):
+                if interval.branch_id in (None, branch.pk):
+                    working += (
+                        dt.datetime.combine(date, interval.ends_at) - dt.datetime.combine(date, interval.starts_at)
+                    ).seconds // 60
+        count, minutes = booked.get(date, (0, 0))
+        load = min(100, round(100 * minutes / working)) if working else (100 if minutes else 0)
+        days.append(
+            {"date": date, "visits": count, "booked_minutes": minutes, "working_minutes": working, "load": load}
+        )
+        date += dt.timedelta(days=1)
+    return days

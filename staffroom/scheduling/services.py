@@ -268,14 +268,28 @@ def _check_specialist(business, specialist, branch) -> None:
         raise field_error("branch_id", _("%(name)s does not work in this branch.") % {"name": specialist.full_name})
 
 
-def _check_working_hours(actor, specialist, branch, starts_at, ends_at) -> None:
-    if has_permission(actor, Perm.CALENDAR_BOOK_OUTSIDE_HOURS, branch=branch):
-        return
+def _check_working_hours(actor, specialist, branch, starts_at, ends_at, *, confirm_outside_hours: bool) -> bool:
+    """Refuse a time outside the specialist's working hours in the branch (breaks, days off, closed hours).
+
+    The `calendar.book_outside_hours` right never skips the check silently: the holder must also confirm it for
+    this very booking (`confirm_outside_hours`). Returns whether the booking lies outside the working hours.
+    """
     intervals = working_intervals_around(actor.business, specialist, starts_at, ends_at)
-    if not fits_within(starts_at, ends_at, intervals, branch.pk):
-        raise field_error(
-            "starts_at", _("This time is outside %(name)s's working hours.") % {"name": specialist.full_name}
+    if fits_within(starts_at, ends_at, intervals, branch.pk):
+        return False
+    message = _("This time is outside %(name)s's working hours (a break, a day off or closed hours).") % {
+        "name": specialist.full_name
+    }
+    if not has_permission(actor, Perm.CALENDAR_BOOK_OUTSIDE_HOURS, branch=branch):
+        raise ValidationFailed(message, errors={"starts_at": [message]}, extra={"can_confirm_outside_hours": False})
+    if not confirm_outside_hours:
+        confirm = _("Confirm to book outside the working hours anyway.")
+        raise ValidationFailed(
+            message,
+            errors={"starts_at": [message], "confirm_outside_hours": [confirm]},
+            extra={"can_confirm_outside_hours": True},
         )
+    return True
 
 
 def _lines_for(business, specialist, services: Sequence[Service]) -> list[AppointmentLine]:
@@ -350,7 +364,9 @@ def appointment_create(
     note: str = "",
     discount_kind: str = DiscountKind.NONE,
     discount_value: Decimal | int = 0,
+    confirm_outside_hours: bool = False,
 ) -> Appointment:
+    """Book a visit. Outside the specialist's working hours only with the override right and its confirmation."""
     require(actor, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
     business = actor.business
     starts_at = _check_aware(starts_at, "starts_at")
@@ -367,7 +383,9 @@ def appointment_create(
         and not has_permission(actor, Perm.PAYMENTS_PROCESS, branch=branch)
     ):
         raise PermissionDenied(errors={"discount_value": [_("You cannot give discounts.")]})
-    _check_working_hours(actor, specialist, branch, starts_at, ends_at)
+    outside_hours = _check_working_hours(
+        actor, specialist, branch, starts_at, ends_at, confirm_outside_hours=confirm_outside_hours
+    )
     _refuse_clash(business, specialist, starts_at, ends_at)
     now = timezone.now()
     appointment = Appointment(
@@ -392,7 +410,7 @@ def appointment_create(
         actor=actor,
         target=appointment,
         branch=branch,
-        after=appointment_snapshot(appointment),
+        after={**appointment_snapshot(appointment), **({"outside_hours": True} if outside_hours else {})},
     )
     _announce("created", appointment)
     return appointment
@@ -418,9 +436,15 @@ def appointment_reschedule(
     starts_at: dt.datetime,
     specialist=None,
     branch=None,
+    ends_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    confirm_outside_hours: bool = False,
 ) -> Appointment:
-    """Move an appointment to another time (and optionally specialist or branch); its length stays."""
+    """Move an appointment to another time (and optionally specialist or branch), or resize it with `ends_at`.
+
+    Without `ends_at` its length stays (or follows the new specialist's durations). The same checks as booking:
+    working hours (override only with the right and its confirmation) and no overlap.
+    """
     require(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=appointment.branch, obj=appointment)
     appointment = _locked_appointment(actor, appointment, expected_version)
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
@@ -437,8 +461,17 @@ def appointment_reschedule(
         length = dt.timedelta(minutes=sum(line.duration_minutes for line in new_lines))
     else:
         length = appointment.ends_at - appointment.starts_at
-    ends_at = starts_at + length
-    _check_working_hours(actor, specialist, branch, starts_at, ends_at)
+    if ends_at is not None:
+        ends_at = _check_aware(ends_at, "ends_at")
+        if ends_at <= starts_at:
+            raise field_error("ends_at", _("The end must be after the start."))
+        if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
+            raise field_error("ends_at", _("An appointment cannot be longer than a day."))
+    else:
+        ends_at = starts_at + length
+    outside_hours = _check_working_hours(
+        actor, specialist, branch, starts_at, ends_at, confirm_outside_hours=confirm_outside_hours
+    )
     _refuse_clash(actor.business, specialist, starts_at, ends_at, exclude_pk=appointment.pk)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.specialist, appointment.branch = specialist, branch
@@ -450,7 +483,7 @@ def appointment_reschedule(
         target=appointment,
         branch=branch,
         before=before,
-        after=appointment_snapshot(appointment),
+        after={**appointment_snapshot(appointment), **({"outside_hours": True} if outside_hours else {})},
     )
     _announce("rescheduled", appointment)
     return appointment
@@ -571,6 +604,7 @@ def appointment_services_set(
     services: Sequence[Service],
     note: str | None = None,
     expected_version: int | None = None,
+    confirm_outside_hours: bool = False,
 ) -> Appointment:
     """Change the services of a booked visit: new lines at today's prices, the end moves, the discount is reapplied."""
     require(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=appointment.branch, obj=appointment)
@@ -586,7 +620,14 @@ def appointment_services_set(
     if ends_at - appointment.starts_at > MAX_APPOINTMENT_LENGTH:
         raise field_error("service_ids", _("An appointment cannot be longer than a day."))
     if ends_at > appointment.ends_at:
-        _check_working_hours(actor, appointment.specialist, appointment.branch, appointment.starts_at, ends_at)
+        _check_working_hours(
+            actor,
+            appointment.specialist,
+            appointment.branch,
+            appointment.starts_at,
+            ends_at,
+            confirm_outside_hours=confirm_outside_hours,
+        )
         _refuse_clash(actor.business, appointment.specialist, appointment.starts_at, ends_at, appointment.pk)
     _apply_discount(appointment, lines, appointment.discount_kind, appointment.discount_value)
     if appointment.total < appointment_paid_amount(appointment):

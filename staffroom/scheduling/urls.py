@@ -5,6 +5,8 @@ from . import views
 app_name = "scheduling"
 urlpatterns = [
     path("calendar/", views.day_view, name="day"),
+    path("calendar/week/", views.branch_week_view, name="branch_week"),
+    path("calendar/month/", views.month_view, name="month"),
     path("calendar/specialists/<int:specialist_id>/week/", views.week_view, name="week"),
     path("calendar/specialists/<int:specialist_id>/schedule/", views.schedule_edit, name="schedule"),
     path("calendar/book/", views.appointment_book, name="book"),

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,18 +17,21 @@ from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.staff.catalogue import Perm
-from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
+from staffroom.staff.permissions import EMPLOYEE, forbidden_response, has_permission, permission_required
 from staffroom.tenancy.models import Branch
 
 from . import selectors, services
-from .calculations import local_to_utc
+from .calculations import local_to_utc, specialist_colour
 from .choices import AppointmentStatus
-from .forms import BookingForm, CancelForm, RescheduleForm, combine_local
+from .forms import BookingForm, CancelForm, RescheduleForm, combine_local, offers_outside_hours
+from .grid import column_body
 from .models import Appointment
 
-PIXELS_PER_MINUTE = 1.2
 MOVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 SLOT_MINUTES = 30
+# Zoom: minutes per row -> pixels per minute (a row stays tall enough to click or drop onto on a phone).
+ZOOMS = {15: 2.4, 30: 1.2, 60: 0.8}
+PIXELS_PER_MINUTE = ZOOMS[SLOT_MINUTES]
 
 
 def _parse_date(request, business) -> dt.date:
@@ -40,12 +44,17 @@ def _parse_date(request, business) -> dt.date:
     return date
 
 
+def _parse_zoom(request) -> int:
+    value = request.GET.get("zoom", "")
+    return int(value) if value.isdigit() and int(value) in ZOOMS else SLOT_MINUTES
+
+
 def _require_calendar(request):
     if not (
         has_permission(request.employee, Perm.CALENDAR_VIEW_ALL)
         or has_permission(request.employee, Perm.CALENDAR_VIEW_OWN)
     ):
-        return render(request, "403.html", status=403)
+        return forbidden_response(request, Perm.CALENDAR_VIEW_OWN)
     return None
 
 
@@ -60,10 +69,25 @@ def _day_window(business, book, specialist_ids, dates):
     return (first // 60) * 60, min(24 * 60, -(-last // 60) * 60)
 
 
-def _column(business, book, specialist, date, appointments, window, actor, branch=None):
-    """One column of the grid: working blocks, appointment blocks and free slot links, positioned in pixels."""
+def _column(
+    business,
+    book,
+    specialist,
+    date,
+    appointments,
+    window,
+    actor,
+    branch=None,
+    *,
+    busy_elsewhere=(),
+    slot_minutes=SLOT_MINUTES,
+    can_book=None,
+    can_move=None,
+):
+    """One column of the grid: working blocks, appointment blocks, busy-elsewhere blocks and free slots, in pixels."""
     first, last = window
     zone = business.zone
+    ppm = ZOOMS[slot_minutes]
     day_start = dt.datetime.combine(date, dt.time(0), tzinfo=zone)
 
     def offset(moment):
@@ -73,7 +97,7 @@ def _column(business, book, specialist, date, appointments, window, actor, branc
             if local.date() == date
             else (last if local.date() > date else first)
         )
-        return max(0, min(minutes, last) - first) * PIXELS_PER_MINUTE
+        return max(0, min(minutes, last) - first) * ppm
 
     working = []
     for interval in book.local_intervals(specialist.pk, date):
@@ -81,7 +105,11 @@ def _column(business, book, specialist, date, appointments, window, actor, branc
             continue
         start = interval.starts_at.hour * 60 + interval.starts_at.minute
         end = interval.ends_at.hour * 60 + interval.ends_at.minute
-        working.append({"top": (start - first) * PIXELS_PER_MINUTE, "height": (end - start) * PIXELS_PER_MINUTE})
+        working.append({"top": (start - first) * ppm, "height": (end - start) * ppm})
+    if can_book is None:
+        can_book = has_permission(actor, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
+    if can_move is None:
+        can_move = has_permission(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=branch)
     blocks = []
     for appointment in appointments:
         top = offset(appointment.starts_at)
@@ -92,30 +120,64 @@ def _column(business, book, specialist, date, appointments, window, actor, branc
                 "height": max(offset(appointment.ends_at) - top, 18),
                 "client_name": appointment.client.full_name,
                 "services": ", ".join(line.service_name for line in appointment.lines.all()),
+                "draggable": can_move and appointment.status in MOVABLE_STATUSES,
             }
         )
+    busy = []
+    for row in busy_elsewhere:
+        top = offset(row["starts_at"])
+        busy.append({**row, "top": top, "height": max(offset(row["ends_at"]) - top, 18)})
     slots = []
-    can_book = has_permission(actor, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
-    can_move = has_permission(actor, Perm.CALENDAR_EDIT_APPOINTMENT, branch=branch)
     if can_book or can_move:
-        for minute in range(first, last, SLOT_MINUTES):
+        for minute in range(first, last, slot_minutes):
             slots.append(
                 {
-                    "top": (minute - first) * PIXELS_PER_MINUTE,
+                    "top": (minute - first) * ppm,
+                    "height": slot_minutes * ppm,
                     "label": f"{minute // 60:02d}:{minute % 60:02d}",
                     "starts_at": local_to_utc(date, dt.time(minute // 60, minute % 60), zone).isoformat(),
+                    "ends_at": _local_minute_to_utc(date, minute + slot_minutes, zone).isoformat(),
                 }
             )
-    for block in blocks:
-        block["draggable"] = can_move and block["appointment"].status in MOVABLE_STATUSES
-    return {
+    column = {
         "specialist": specialist,
+        "colour": specialist_colour(specialist),
         "date": date,
         "working": working,
         "blocks": blocks,
+        "busy": busy,
         "slots": slots,
         "can_book": can_book,
     }
+    column["body"] = column_body(column, zone=zone, branch=branch)
+    return column
+
+
+def _local_minute_to_utc(date, minute, zone):
+    """Minute of a local day (24*60 is the next midnight) to UTC."""
+    return local_to_utc(date + dt.timedelta(days=minute // (24 * 60)), dt.time(*divmod(minute % (24 * 60), 60)), zone)
+
+
+def _now_line(business, date, window, slot_minutes):
+    """Pixels from the grid's top to the current time, when the date shown is today and now is inside the grid."""
+    now = timezone.now().astimezone(business.zone)
+    if now.date() != date:
+        return None
+    minute = now.hour * 60 + now.minute
+    first, last = window
+    if not first <= minute < last:
+        return None
+    return (minute - first) * ZOOMS[slot_minutes]
+
+
+def _branch_for(request, branches):
+    """The branch asked for, else one the employee works in, else the first: pages open on the employee's branch."""
+    branch_id = request.GET.get("branch")
+    branch = next((b for b in branches if str(b.pk) == branch_id), None)
+    if branch is None:
+        own = set(request.employee.branches.values_list("pk", flat=True))
+        branch = next((b for b in branches if b.pk in own), branches[0])
+    return branch
 
 
 @permission_required(EMPLOYEE)
@@ -125,36 +187,32 @@ def day_view(request):
         return refused
     business = request.business
     date = _parse_date(request, business)
+    zoom = _parse_zoom(request)
     branches = list(Branch.objects.for_business(business).filter(is_active=True))
     if not branches:
         raise Http404
-    branch_id = request.GET.get("branch")
-    branch = next((b for b in branches if str(b.pk) == branch_id), None)
-    if branch is None:
-        own = set(request.employee.branches.values_list("pk", flat=True))
-        branch = next((b for b in branches if b.pk in own), branches[0])
-    specialists = list(selectors.visible_specialists(request.employee, branch=branch))
-    ids = [s.pk for s in specialists]
-    book = selectors.ScheduleBook(business, ids, date, date)
-    window = _day_window(business, book, ids, [date])
-    start, end = selectors.business_day_bounds(business, date)
-    appointments = list(
-        selectors.appointments_in_range(business, start, end, specialist_ids=ids).exclude(
-            status=AppointmentStatus.CANCELLED
-        )
-    )
+    branch = _branch_for(request, branches)
+    day = selectors.branch_day(request.employee, branch, date, include_idle=request.GET.get("all") == "1")
+    ids = [s.pk for s in day.specialists]
+    window = _day_window(business, day.book, ids, [date])
+    can_book = has_permission(request.employee, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
+    can_move = has_permission(request.employee, Perm.CALENDAR_EDIT_APPOINTMENT, branch=branch)
     columns = [
         _column(
             business,
-            book,
+            day.book,
             specialist,
             date,
-            [a for a in appointments if a.specialist_id == specialist.pk],
+            day.appointments_of(specialist.pk),
             window,
             request.employee,
             branch,
+            busy_elsewhere=day.busy_of(specialist.pk),
+            slot_minutes=zoom,
+            can_book=can_book,
+            can_move=can_move,
         )
-        for specialist in specialists
+        for specialist in day.specialists
     ]
     context = {
         "date": date,
@@ -163,16 +221,23 @@ def day_view(request):
         "branch": branch,
         "branches": branches,
         "columns": columns,
-        "hours": _hour_marks(window),
-        "grid_height": (window[1] - window[0]) * PIXELS_PER_MINUTE,
+        "hours": _hour_marks(window, zoom),
+        "grid_height": (window[1] - window[0]) * ZOOMS[zoom],
+        "zoom": zoom,
+        "zooms": list(ZOOMS),
+        "now_top": _now_line(business, date, window, zoom),
+        "window_first": window[0],
+        "pixels_per_minute": ZOOMS[zoom],
+        "show_all": request.GET.get("all") == "1",
+        "statuses": AppointmentStatus,
     }
     return render(request, "scheduling/day.html", context)
 
 
-def _hour_marks(window):
+def _hour_marks(window, slot_minutes=SLOT_MINUTES):
     first, last = window
     return [
-        {"label": f"{minute // 60:02d}:00", "top": (minute - first) * PIXELS_PER_MINUTE}
+        {"label": f"{minute // 60:02d}:00", "top": (minute - first) * ZOOMS[slot_minutes]}
         for minute in range(first, last, 60)
     ]
 
@@ -224,6 +289,101 @@ def week_view(request, specialist_id):
     return render(request, "scheduling/week.html", context)
 
 
+def _active_branches(business):
+    branches = list(Branch.objects.for_business(business).filter(is_active=True))
+    if not branches:
+        raise Http404
+    return branches
+
+
+@permission_required(EMPLOYEE)
+def branch_week_view(request):
+    """A week of a branch for several specialists: a row per specialist, a column per day."""
+    refused = _require_calendar(request)
+    if refused:
+        return refused
+    business = request.business
+    branches = _active_branches(business)
+    branch = _branch_for(request, branches)
+    date = _parse_date(request, business)
+    monday = date - dt.timedelta(days=date.weekday())
+    dates = [monday + dt.timedelta(days=offset) for offset in range(7)]
+    specialists = list(
+        selectors.visible_specialists(request.employee, branch=branch).order_by("calendar_position", "full_name", "id")
+    )
+    ids = [s.pk for s in specialists]
+    book = selectors.ScheduleBook(business, ids, dates[0], dates[-1])
+    start, _ = selectors.business_day_bounds(business, dates[0])
+    _, end = selectors.business_day_bounds(business, dates[-1])
+    appointments = list(
+        selectors.appointments_in_range(business, start, end, branch=branch, specialist_ids=ids).exclude(
+            status=AppointmentStatus.CANCELLED
+        )
+    )
+    zone = business.zone
+    by_cell = {}
+    for appointment in appointments:
+        key = (appointment.specialist_id, appointment.starts_at.astimezone(zone).date())
+        by_cell.setdefault(key, []).append(appointment)
+    rows = []
+    for specialist in specialists:
+        cells = []
+        for day in dates:
+            intervals = [i for i in book.local_intervals(specialist.pk, day) if i.branch_id in (None, branch.pk)]
+            cells.append(
+                {
+                    "date": day,
+                    "intervals": intervals,
+                    "appointments": by_cell.get((specialist.pk, day), []),
+                }
+            )
+        rows.append({"specialist": specialist, "colour": specialist_colour(specialist), "cells": cells})
+    context = {
+        "branch": branch,
+        "branches": branches,
+        "dates": dates,
+        "rows": rows,
+        "date": date,
+        "previous_date": monday - dt.timedelta(days=7),
+        "next_date": monday + dt.timedelta(days=7),
+    }
+    return render(request, "scheduling/branch_week.html", context)
+
+
+@permission_required(EMPLOYEE)
+def month_view(request):
+    """A month of a branch at a glance: visits and load (booked share of working time) per day."""
+    refused = _require_calendar(request)
+    if refused:
+        return refused
+    business = request.business
+    branches = _active_branches(business)
+    branch = _branch_for(request, branches)
+    date = _parse_date(request, business)
+    first = date.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    days = selectors.branch_load_by_day(request.employee, branch, first, last)
+    weeks, week = [], [None] * first.weekday()
+    for day in days:
+        week.append(day)
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+    if week:
+        weeks.append(week + [None] * (7 - len(week)))
+    context = {
+        "branch": branch,
+        "branches": branches,
+        "month": first,
+        "weeks": weeks,
+        "weekday_names": [WEEKDAYS_ABBR[n] for n in range(7)],
+        "previous_date": (first - dt.timedelta(days=1)).replace(day=1),
+        "next_date": last + dt.timedelta(days=1),
+        "today": timezone.now().astimezone(business.zone).date(),
+    }
+    return render(request, "scheduling/month.html", context)
+
+
 @permission_required(Perm.CALENDAR_CREATE_APPOINTMENT)
 @require_http_methods(["GET", "POST"])
 def appointment_book(request):
@@ -245,6 +405,7 @@ def appointment_book(request):
             "starts_at": combine_local(business, data["date"], data["time"]),
             "services": list(data["services"]),
             "note": data["note"],
+            "confirm_outside_hours": data["confirm_outside_hours"],
         }
         try:
             if data.get("client_id"):
@@ -271,6 +432,7 @@ def appointment_book(request):
                     "phone": "new_client_phone",
                 },
             )
+            form.offer_outside_hours = error.extra.get("can_confirm_outside_hours", False)
             conflict = error.extra.get("conflicting_appointment")
             if conflict:
                 form.conflict_id = conflict["id"]
@@ -280,7 +442,12 @@ def appointment_book(request):
     return render(
         request,
         "scheduling/book.html",
-        {"form": form, "chosen_client": chosen_client, "conflict_id": getattr(form, "conflict_id", None)},
+        {
+            "form": form,
+            "chosen_client": chosen_client,
+            "conflict_id": getattr(form, "conflict_id", None),
+            "offer_outside_hours": getattr(form, "offer_outside_hours", False) or offers_outside_hours(form),
+        },
     )
 
 
@@ -401,14 +568,18 @@ def appointment_reschedule(request, appointment_id):
                 specialist=data["specialist"],
                 branch=data["branch"],
                 expected_version=data["version"],
+                confirm_outside_hours=data["confirm_outside_hours"],
             )
         except ApplicationError as error:
             add_service_error(form, error, {"starts_at": "time", "specialist_id": "specialist", "branch_id": "branch"})
+            form.offer_outside_hours = error.extra.get("can_confirm_outside_hours", False)
         else:
             messages.success(request, _("Appointment moved."))
             return redirect("scheduling:appointment", appointment.pk)
     context = _appointment_context(request, appointment)
     context["reschedule_form"] = form
+    if getattr(form, "offer_outside_hours", False) or offers_outside_hours(form):
+        form.offer_confirmation()
     return render(request, "scheduling/appointment.html", context, status=422)
 
 

@@ -52,6 +52,8 @@ def employee_out(employee: Employee) -> dict:
             "reasons": list(seat.reasons),
             "explanation": seat.explanation,
         },
+        "calendar_colour": employee.calendar_colour,
+        "calendar_position": employee.calendar_position,
         "version": employee.version,
     }
 

@@ -54,6 +54,20 @@ class EmployeeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: the role applies in every branch"),
     )
+    calendar_colour = forms.CharField(
+        label=_("Calendar colour"),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "#3366cc", "pattern": "#[0-9a-fA-F]{6}"}),
+        help_text=_("Empty: the calendar picks one"),
+    )
+    calendar_position = forms.IntegerField(
+        label=_("Position in the calendar"),
+        min_value=0,
+        max_value=32767,
+        required=False,
+        help_text=_("Columns of the branch day go from small to large"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
@@ -71,9 +85,15 @@ class EmployeeForm(forms.Form):
         self.fields["role_branches"].queryset = branches
         if is_new:
             self.fields["hire_date"].initial = timezone.now().astimezone(business.zone).date()
+            # Set on the employee's page once they exist.
+            del self.fields["calendar_colour"]
+            del self.fields["calendar_position"]
         else:
             del self.fields["login_email"]
             del self.fields["password"]
+
+    def clean_calendar_position(self):
+        return self.cleaned_data.get("calendar_position") or 0
 
 
 class RoleForm(forms.Form):

@@ -1,6 +1,7 @@
 """Employees and roles: the people of a business and the named sets of permissions they hold."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -70,6 +71,17 @@ class Employee(BusinessOwnedModel, TimestampedModel):
         help_text=_("Empty: the role applies in every branch"),
     )
     status = models.CharField(_("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE)
+    # The calendar: a specialist's colour (empty: one of the calendar's defaults) and column order in a branch day.
+    calendar_colour = models.CharField(
+        _("calendar colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Choose a colour like #3366cc."))],
+        help_text=_("Empty: the calendar picks one"),
+    )
+    calendar_position = models.PositiveSmallIntegerField(
+        _("position in the calendar"), default=0, help_text=_("Columns of the branch day go from small to large")
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # SECURITY.md 30: the business's "end sessions" (and blocking) stamps its own membership: every session that
     # signed in before this moment no longer reaches this business, while the person's other businesses go on.

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from staffroom.core.errors import NotFound, PermissionDenied
 
-from .catalogue import ALL_CODES
+from .catalogue import ALL_CODES, Perm
 
 # Access rules a view or API route can declare besides a permission code.
 PUBLIC = "public"  # no sign-in (sign-in pages, health check)
@@ -59,6 +59,48 @@ def require(employee, perm: str, *, branch=None, obj=None) -> None:
         raise PermissionDenied()
 
 
+def granters_of(business, *, limit: int = 5) -> list:
+    """Active employees who can give someone a right: they edit roles or assign them (for the "not allowed" page)."""
+    from .models import Employee, EmployeeStatus, Role
+
+    granting = (Perm.ROLES_MANAGE, Perm.EMPLOYEES_MANAGE)
+    role_ids = [
+        role.pk
+        for role in Role.objects.for_business(business)
+        if any(code in role.effective_permissions for code in granting)
+    ]
+    return list(
+        Employee.objects.for_business(business)
+        .filter(role_id__in=role_ids, status=EmployeeStatus.ACTIVE)
+        .order_by("full_name", "id")[:limit]
+    )
+
+
+def _safe_back_url(request) -> str | None:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return None
+
+
+def forbidden_response(request, perm: str | None = None):
+    """The "not allowed" page: which right is missing, who in the business can grant it, and the way back."""
+    from .catalogue import BY_CODE
+
+    context = {"back_url": _safe_back_url(request)}
+    info = BY_CODE.get(perm) if perm else None
+    if info is not None:
+        context["missing_permission"] = info
+    business = getattr(request, "business", None)
+    if business is not None and getattr(request, "employee", None) is not None:
+        context["granters"] = [e for e in granters_of(business) if e.pk != request.employee.pk]
+    return render(request, "403.html", context, status=403)
+
+
 def permission_required(rule: str):
     """Declare and enforce a page's access rule: a permission code, EMPLOYEE, SIGNED_IN, SUPPORT_AGENT or PUBLIC."""
     if rule not in (PUBLIC, SIGNED_IN, EMPLOYEE, SUPPORT_AGENT) and rule not in ALL_CODES:
@@ -77,7 +119,7 @@ def permission_required(rule: str):
                     if getattr(request, "employee", None) is None:
                         return redirect("tenancy:select_business")
                     if rule != EMPLOYEE and not has_permission(request.employee, rule):
-                        return render(request, "403.html", status=403)
+                        return forbidden_response(request, rule)
             return view(request, *args, **kwargs)
 
         wrapped.access_rule = rule

@@ -36,6 +36,8 @@ class EmployeeOut(Schema):
     is_designated_owner: bool
     invitation_pending: bool = False
     seat: SeatOut
+    calendar_colour: str
+    calendar_position: int
     version: int
 
 
@@ -70,6 +72,8 @@ class EmployeeUpdateIn(Schema):
     leave_date: date | None = Field(None, description="Send null to clear it (the employee stays)")
     expected_seat_version: int | None = None
     expected_as_of: IsoDate | None = None
+    calendar_colour: str | None = Field(None, max_length=7)
+    calendar_position: int | None = Field(None, ge=0, le=32767)
 
 
 class RoleOut(Schema):

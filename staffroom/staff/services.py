@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -44,6 +45,7 @@ def _snapshot_employee(employee: Employee) -> dict:
         "status": employee.status,
         "hire_date": employee.hire_date.isoformat() if employee.hire_date else None,
         "leave_date": employee.leave_date.isoformat() if employee.leave_date else None,
+        "calendar": [employee.calendar_colour, employee.calendar_position],
     }
 
 
@@ -387,7 +389,17 @@ def invitation_decline(*, person, invitation_id: int) -> None:
     )
 
 
-EDITABLE_EMPLOYEE_FIELDS = ("full_name", "phone", "email", "position", "provides_services", "hire_date", "leave_date")
+EDITABLE_EMPLOYEE_FIELDS = (
+    "full_name",
+    "phone",
+    "email",
+    "position",
+    "provides_services",
+    "hire_date",
+    "leave_date",
+    "calendar_colour",
+    "calendar_position",
+)
 
 
 @transaction.atomic
@@ -413,6 +425,8 @@ def employee_update(
         raise Conflict(_("Someone else changed this employee meanwhile; review and save again."))
     before = _snapshot_employee(employee)
     _check_email("email", fields.get("email", ""))
+    if fields.get("calendar_colour") and not re.fullmatch(r"#[0-9a-fA-F]{6}", fields["calendar_colour"]):
+        raise field_error("calendar_colour", _("Choose a colour like #3366cc."))
     if "full_name" in fields:
         fields["full_name"] = _check_employee_fields(
             full_name=fields["full_name"], role=employee.role, business=actor.business

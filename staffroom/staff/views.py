@@ -85,6 +85,8 @@ def employee_edit(request, employee_id):
         "provides_services": employee.provides_services,
         "hire_date": employee.hire_date,
         "leave_date": employee.leave_date,
+        "calendar_colour": employee.calendar_colour,
+        "calendar_position": employee.calendar_position,
         "role": employee.role,
         "branches": list(employee.branches.all()),
         "role_branches": list(employee.role_branches.all()),

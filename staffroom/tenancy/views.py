@@ -27,7 +27,13 @@ def health(request):
 
 @permission_required(EMPLOYEE)
 def home(request):
-    return render(request, "tenancy/home.html", {"support_card": support_card(request.business)})
+    from .dashboard import today_dashboard
+
+    return render(
+        request,
+        "tenancy/home.html",
+        {"dash": today_dashboard(request.employee), "support_card": support_card(request.business)},
+    )
 
 
 @permission_required(SIGNED_IN)

@@ -90,16 +90,32 @@ def test_booking_outside_working_hours_is_refused_without_the_override(
             when=local(business, tomorrow, 17, 30),
         )
     assert "starts_at" in caught.value.errors
-    # The owner holds calendar.book_outside_hours.
-    book(
-        owner,
-        business,
+    assert caught.value.extra["can_confirm_outside_hours"] is False
+    # The owner holds calendar.book_outside_hours, but the right alone never skips the check.
+    with pytest.raises(ValidationFailed) as caught:
+        book(
+            owner,
+            business,
+            client=a_client,
+            specialist=working_specialist,
+            branch=branch,
+            service=haircut,
+            when=local(business, tomorrow, 17, 30),
+        )
+    assert "confirm_outside_hours" in caught.value.errors
+    assert caught.value.extra["can_confirm_outside_hours"] is True
+    assert not Appointment.objects.for_business(business).exists()
+    services.appointment_create(
+        actor=owner,
         client=a_client,
         specialist=working_specialist,
         branch=branch,
-        service=haircut,
-        when=local(business, tomorrow, 17, 30),
+        starts_at=local(business, tomorrow, 17, 30),
+        services=[haircut],
+        confirm_outside_hours=True,
     )
+    event = SecurityEvent.objects.for_business(business).get(event_type="appointment.created")
+    assert event.after["outside_hours"] is True
 
 
 def test_overlapping_reschedule_is_refused(

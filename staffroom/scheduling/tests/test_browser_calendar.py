@@ -74,12 +74,16 @@ def test_drag_an_appointment_to_another_time_and_a_clash_is_shown(
     page.goto(f"/calendar/?branch={branch.pk}&date={tomorrow.isoformat()}")
     column = page.locator(f".cal-col[data-specialist='{working_specialist.pk}']")
     block = column.locator(f"[data-appointment='{moving.pk}']")
-    with page.expect_navigation():
-        block.drag_to(column.locator("a.cal-slot[href*='time=13:00']"))
+    grab = {"x": 20, "y": 4}  # by its top edge: the top lands where it is dropped
+    block.drag_to(column.locator("a.cal-slot[href*='time=13:00']"), source_position=grab, target_position=grab)
+    page.locator("#cal-toast").wait_for(state="visible")
     moving.refresh_from_db()
     assert moving.starts_at == local(business, tomorrow, 13)
+    page.reload()
 
-    column.locator(f"[data-appointment='{moving.pk}']").drag_to(column.locator("a.cal-slot[href*='time=14:30']"))
+    column.locator(f"[data-appointment='{moving.pk}']").drag_to(
+        column.locator("a.cal-slot[href*='time=14:30']"), source_position=grab, target_position=grab
+    )
     page.locator("#cal-error").wait_for(state="visible")
     assert "busy" in page.locator("#cal-error").inner_text()
     moving.refresh_from_db()

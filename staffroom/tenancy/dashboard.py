@@ -1,0 +1,124 @@
+"""The today dashboard: what is happening in the business today, per what the employee may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from staffroom.core.money import round_money
+from staffroom.scheduling import selectors as calendar
+from staffroom.scheduling.choices import AppointmentStatus
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import has_permission
+
+CHART_DAYS = 30
+
+
+def _appointments_today(employee, start, end):
+    from staffroom.scheduling.models import Appointment
+
+    queryset = Appointment.objects.for_business(employee.business).filter(starts_at__gte=start, starts_at__lt=end)
+    if has_permission(employee, Perm.CALENDAR_VIEW_ALL):
+        branch_ids = calendar.calendar_branch_ids(employee)
+        return queryset if branch_ids is None else queryset.filter(branch_id__in=branch_ids)
+    if has_permission(employee, Perm.CALENDAR_VIEW_OWN):
+        return queryset.filter(specialist=employee)
+    return queryset.none()
+
+
+def today_dashboard(employee) -> dict:
+    """Figures and lists for the dashboard; money only with `payments.view_finances`, always with the currency."""
+    business = employee.business
+    zone = business.zone
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    start, end = calendar.business_day_bounds(business, today)
+    monday = today - dt.timedelta(days=today.weekday())
+    week_start, _ = calendar.business_day_bounds(business, monday)
+    _, week_end = calendar.business_day_bounds(business, monday + dt.timedelta(days=6))
+    sees_calendar = has_permission(employee, Perm.CALENDAR_VIEW_ALL) or has_permission(employee, Perm.CALENDAR_VIEW_OWN)
+    result: dict = {"today": today, "currency": business.currency, "sees_calendar": sees_calendar}
+    if sees_calendar:
+        today_qs = _appointments_today(employee, start, end).exclude(status=AppointmentStatus.CANCELLED)
+        counts = dict(today_qs.values_list("status").annotate(n=Count("id")))
+        result["counts"] = {
+            "booked": sum(counts.values()),
+            "arrived": counts.get(AppointmentStatus.ARRIVED, 0) + counts.get(AppointmentStatus.COMPLETED, 0),
+            "no_show": counts.get(AppointmentStatus.NO_SHOW, 0),
+            "week": _appointments_today(employee, week_start, week_end)
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .count(),
+        }
+        schedule = list(
+            today_qs.select_related("client", "specialist", "branch")
+            .annotate(
+                paid=Coalesce(Sum("payments__amount"), Decimal(0))
+                - Coalesce(Sum("payments__refunded_amount"), Decimal(0))
+            )
+            .order_by("starts_at", "id")[:100]
+        )
+        for appointment in schedule:
+            appointment.is_late = appointment.status == AppointmentStatus.BOOKED and appointment.starts_at < now
+            appointment.is_unpaid = (
+                appointment.status in (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+                and appointment.paid < appointment.total
+            )
+        result["schedule"] = schedule
+        result["late"] = [a for a in schedule if a.is_late]
+        result["unpaid"] = [a for a in schedule if a.is_unpaid]
+    if has_permission(employee, Perm.PAYMENTS_VIEW_FINANCES):
+        result.update(_money(employee, start, end, week_start, today))
+    return result
+
+
+def _money(employee, start, end, week_start, today) -> dict:
+    from staffroom.payments.models import Payment
+
+    business = employee.business
+    payments = Payment.objects.for_business(business)
+    branch_ids = calendar.calendar_branch_ids(employee)
+    if branch_ids is not None:
+        payments = payments.filter(branch_id__in=branch_ids)
+    net = Sum(F("amount") - F("refunded_amount"))
+    by_branch = [
+        {"branch": row["branch__name"], "total": row["total"] or Decimal(0)}
+        for row in payments.filter(processed_at__gte=start, processed_at__lt=end)
+        .values("branch__name")
+        .annotate(total=net)
+        .order_by("branch__name")
+    ]
+    week_total = payments.filter(processed_at__gte=week_start, processed_at__lt=end).aggregate(total=net)["total"]
+    first = today - dt.timedelta(days=CHART_DAYS - 1)
+    chart_start, _ = calendar.business_day_bounds(business, first)
+    per_day = dict(
+        payments.filter(processed_at__gte=chart_start, processed_at__lt=end)
+        .annotate(day=TruncDate("processed_at", tzinfo=business.zone))
+        .values("day")
+        .annotate(total=net)
+        .values_list("day", "total")
+    )
+    days = [first + dt.timedelta(days=offset) for offset in range(CHART_DAYS)]
+    highest = max([per_day.get(day) or Decimal(0) for day in days] + [Decimal(0)])
+    chart = [
+        {
+            "date": day,
+            "total": per_day.get(day) or Decimal(0),
+            "percent": int(((per_day.get(day) or Decimal(0)) * 100 / highest).to_integral_value()) if highest else 0,
+        }
+        for day in days
+    ]
+    currency = business.currency
+    for row in by_branch:
+        row["total"] = round_money(row["total"], currency)
+    for point in chart:
+        point["total"] = round_money(point["total"], currency)
+    return {
+        "revenue_by_branch": by_branch,
+        "revenue_today": round_money(sum((row["total"] for row in by_branch), Decimal(0)), currency),
+        "revenue_week": round_money(week_total or Decimal(0), currency),
+        "chart": chart,
+    }
