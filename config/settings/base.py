@@ -81,6 +81,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The formatting layer's filters (money, date_short, phone, ...) in every template without a {% load %}.
+            "builtins": ["staffroom.core.templatetags.formatting"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from staffroom.clients.calculations import phone_digits
+from staffroom.clients.calculations import phone_search_keys
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission
 
@@ -73,9 +73,8 @@ def search_condition(viewer, query: str) -> Q:
     if text.isdigit() and len(text) <= 9:
         condition |= Q(number=int(text))
     client_match = Q(client__search_text__contains=text)
-    digits = phone_digits(text)
-    if digits and len(digits) >= 3 and digits != text:
-        client_match |= Q(client__search_text__contains=digits)
+    for key in phone_search_keys(text, viewer.business.country):
+        client_match |= Q(client__search_text__contains=key)
     return condition | (full_access_condition(viewer) & client_match)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.core.widgets import DateInput
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, permission_required
@@ -201,10 +202,8 @@ class EventFilterForm(forms.Form):
     event_type = forms.CharField(label=gettext_lazy("Event"), required=False, max_length=64)
     employee = forms.ModelChoiceField(label=gettext_lazy("Employee"), queryset=Employee.objects.none(), required=False)
     branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=Branch.objects.none(), required=False)
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.core.widgets import DateInput
+
 from .models import TicketPriority, TicketStatus, TicketType
 
 
@@ -45,7 +47,7 @@ class StatusForm(forms.Form):
 
 class EstimateForm(forms.Form):
     effort_hours = forms.DecimalField(label=_("Effort (hours)"), min_value=0, max_digits=8, decimal_places=2)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -54,8 +56,8 @@ class ReasonForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To (inclusive)"), widget=DateInput())
     by = forms.ChoiceField(
         label=_("Per"),
         choices=[("ticket_type", _("Type")), ("plan", _("Plan")), ("assignee", _("Agent"))],
