@@ -54,4 +54,4 @@ def test_an_employee_still_switches_business(client_for, owner):
 def test_cash_summary_shows_money_with_two_decimals_and_labelled_totals(client_for, administrator):
     page = client_for(administrator).get("/payments/cash/").content.decode()
     # An empty day printed bare "0" next to "0.00" cells, and the phone layout lost the totals' labels.
-    assert ">0.00 RUB<" in page and 'id="cash-net" data-label="Net"' in page
+    assert ">RUB\xa00.00<" in page and 'id="cash-net" data-label="Net"' in page

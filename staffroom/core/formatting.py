@@ -25,7 +25,7 @@ from .money import round_money
 
 # One short and one long style per locale, named after the CLDR widths they use. The short date is
 # CLDR "medium" ("Dec 2, 2026", "2 дек. 2026 г."): unambiguous, unlike the all-numeric "12/2/26".
-DATE_STYLES = {"short": "medium", "long": "long"}
+DATE_STYLES = {"short": "medium", "long": "long", "full": "full"}
 TIME_STYLE = "short"
 # CLDR's currency spacing, which Babel leaves out: a letter code never touches the digits ("RUB 3,510.00").
 _CODE_BEFORE_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=\d)")
@@ -90,10 +90,20 @@ def local_moment(moment: dt.datetime, tz=None) -> dt.datetime:
     return moment.astimezone(_zone(tz))
 
 
+def _parsed(value):
+    """API-style representations carry ISO text ("2026-12-02", "2026-12-02T05:00:03+00:00"): read them back."""
+    if not isinstance(value, str):
+        return value
+    if "T" in value or " " in value.strip():
+        return dt.datetime.fromisoformat(value)
+    return dt.date.fromisoformat(value)
+
+
 def format_date(value, style: str = "short", *, language: str | None = None, tz=None) -> str:
     """A business date, or the local date of a moment: "Dec 2, 2026" / "December 2, 2026" in English."""
     if value in (None, ""):
         return ""
+    value = _parsed(value)
     if isinstance(value, dt.datetime):
         value = local_moment(value, tz).date()
     return babel_dates.format_date(value, DATE_STYLES[style], locale=babel_locale(language))
@@ -103,19 +113,26 @@ def format_time(value, *, language: str | None = None, tz=None) -> str:
     """A wall-clock time, or the local time of a moment: "8:05 AM" (en), "08:05" (ru)."""
     if value in (None, ""):
         return ""
+    value = _parsed(value)
     if isinstance(value, dt.datetime):
         value = local_moment(value, tz).time()
     return babel_dates.format_time(value, TIME_STYLE, locale=babel_locale(language))
 
 
-def format_datetime(value, style: str = "short", *, language: str | None = None, tz=None) -> str:
-    """A moment in the business's zone: the date in the given style and the short time, joined the locale's way."""
+def format_datetime(value, style: str = "short", *, language: str | None = None, tz=None, seconds: bool = False) -> str:
+    """A moment in the business's zone: the date in the given style and the time, joined the locale's way.
+
+    `seconds` is for logs (security events), where the order of close events matters.
+    """
     if value in (None, ""):
         return ""
+    value = _parsed(value)
+    if not isinstance(value, dt.datetime):
+        return format_date(value, style, language=language)
     locale = babel_locale(language)
     moment = local_moment(value, tz)
     date_text = babel_dates.format_date(moment.date(), DATE_STYLES[style], locale=locale)
-    time_text = babel_dates.format_time(moment.time(), TIME_STYLE, locale=locale)
+    time_text = babel_dates.format_time(moment.time(), "medium" if seconds else TIME_STYLE, locale=locale)
     pattern = str(locale.datetime_formats[DATE_STYLES[style]])
     # CLDR joins "{1}" (date) and "{0}" (time), with literal words in single quotes ("{1} 'в' {0}").
     return pattern.replace("'", "").replace("{1}", date_text).replace("{0}", time_text)

@@ -18,6 +18,7 @@ from staffroom.staff.permissions import has_permission
 
 from .calculations import allowed_transitions, is_task_overdue, net_sales
 from .choices import OrderStatus
+from .labels import action_summary
 from .models import Order, OrderAction, OrderTask, Product
 from .permissions import FULL, LIMITED, full_access_condition, order_access, sees_all_orders, with_access, works_orders
 
@@ -202,7 +203,7 @@ def action_view(action: OrderAction) -> dict:
     return {
         "id": action.pk,
         "kind": action.kind,
-        "summary": action.summary,
+        "summary": action_summary(action),
         "actor": {"id": action.actor_id, "full_name": action.actor_label} if action.actor_id else None,
         "occurred_at": action.occurred_at.isoformat(),
         "before": action.before,

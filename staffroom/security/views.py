@@ -26,6 +26,7 @@ from staffroom.tenancy.models import Branch
 
 from . import access, authentication, history, recovery, selectors, services
 from .authentication import SecondFactorStage
+from .labels import event_type_label
 from .models import SecurityEvent
 from .reauthentication import reauthentication_required
 
@@ -278,7 +279,7 @@ class _Echo:
 def export_rows(business, filters):
     zone = business.zone
     yield [
-        "sequence", "time", "event", "outcome", "employee", "ip", "device", "object", "before", "after", "hash",
+        "sequence", "time", "event", "event_name", "outcome", "employee", "ip", "device", "object", "before", "after", "hash",
     ]  # fmt: skip
     for event in selectors.events_for_export(business, filters):
         yield [
@@ -287,6 +288,7 @@ def export_rows(business, filters):
                 event.sequence,
                 event.occurred_at.astimezone(zone).isoformat(timespec="seconds"),
                 event.event_type,
+                event_type_label(event.event_type),  # the code stays for machines; the name is for people
                 event.outcome,
                 event.actor_label,
                 event.ip_address,

@@ -33,6 +33,12 @@ def date_long(value):
 
 
 @register.filter
+def date_full(value):
+    """With the weekday: the heading of a day's page."""
+    return formatting.format_date(value, "full")
+
+
+@register.filter
 def time_short(value):
     return formatting.format_time(value)
 
@@ -40,6 +46,11 @@ def time_short(value):
 @register.filter
 def datetime_short(value):
     return formatting.format_datetime(value, "short")
+
+
+@register.filter
+def datetime_seconds(value):
+    return formatting.format_datetime(value, "short", seconds=True)
 
 
 @register.filter
