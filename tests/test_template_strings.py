@@ -19,6 +19,8 @@ ALLOWED = {"Staffroom", "ms", "SKU", "IP", "API", "CSV", "XLSX", "E.164", "v", "
 
 BLOCK_TRANSLATE = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
 COMMENT_BLOCK = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S)
+# A block named *_class fills a class attribute (CSS names, not words).
+CLASS_BLOCK = re.compile(r"{%\s*block\s+\w+_class\s*%}.*?{%\s*endblock\b.*?%}", re.S)
 TAG_OR_VARIABLE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style|code)\b.*?</\1>", re.S | re.I)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -31,6 +33,7 @@ LETTERS = re.compile(r"[^\W\d_]{2,}|[^\W\d_](?=\s|$)")
 def _unmarked(source: str) -> list[str]:
     text = BLOCK_TRANSLATE.sub(" ", source)
     text = COMMENT_BLOCK.sub(" ", text)
+    text = CLASS_BLOCK.sub(" ", text)
     text = SCRIPT_OR_STYLE.sub(" ", text)
     text = HTML_COMMENT.sub(" ", text)
     # Attributes first (their values are marked when they hold only tags/variables), then the text between tags.
