@@ -187,6 +187,9 @@ MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY") or SECRET_KEY
 
 STAFFROOM_PLATFORM_NAME = env("STAFFROOM_PLATFORM_NAME", "Staffroom")
 
+# The language of `make demo`'s business (one of LANGUAGES): its names, currency and time zone follow it.
+DEMO_LANGUAGE = env("DEMO_LANGUAGE", "en")
+
 # Support desk: attachment limits, and how far ahead (real hours) the console's "breaching soon" queue looks.
 SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)

@@ -53,12 +53,13 @@ def load(context: dict) -> None:
     owner_info = DEMO_PEOPLE["owner"]
     business = Business.objects.filter(owner__person__email=owner_info["email"]).first()
     if business is None:
+        profile = context.get("profile") or {"name": DEMO_BUSINESS_NAME, "locale": "en", "country": "RU"}
         business = business_onboard(
-            name=DEMO_BUSINESS_NAME,
-            time_zone="Europe/Moscow",
-            currency="RUB",
-            locale="en",  # English UI by default; the language switcher (top right) offers Russian
-            country="RU",
+            name=profile["name"],
+            time_zone=profile.get("time_zone", "Europe/Moscow"),
+            currency=profile.get("currency", "RUB"),
+            locale=profile["locale"],  # the demo's language; the switcher (top right) offers the others
+            country=profile["country"],
             owner_email=owner_info["email"],
             owner_name=owner_info["name"],
             owner_password=DEMO_PASSWORD,
