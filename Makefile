@@ -13,7 +13,7 @@ help:
 	@echo "make test   - install test dependencies and run the whole suite"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
-	@echo "make demo   - load (or refresh) the demo business"
+	@echo "make demo   - load (or refresh) the demo business (DEMO_LANGUAGE=ru|hu|... for one in that language)"
 	@echo "make fuzz   - a long schemathesis run over the whole API (FUZZ_EXAMPLES examples per operation)"
 	@echo "make serve  - production settings locally: gunicorn on PostgreSQL and Redis (make worker, make beat beside it)"
 
@@ -33,8 +33,9 @@ var:
 migrate: $(VENV)/.installed var
 	$(PY) manage.py migrate --noinput
 
+DEMO_LANGUAGE ?=
 demo: migrate
-	$(PY) manage.py demo_load
+	$(PY) manage.py demo_load $(if $(DEMO_LANGUAGE),--language $(DEMO_LANGUAGE))
 
 run: demo
 	$(PY) manage.py demo_credentials --url http://$(HOST):$(PORT)

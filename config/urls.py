@@ -4,8 +4,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
+from staffroom.identity import views as identity_views
 from staffroom.staff.permissions import PUBLIC, permission_required
 
 from .api import api
@@ -20,7 +21,7 @@ urlpatterns = [
     path("", include("staffroom.security.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
-    path("i18n/setlang/", permission_required(PUBLIC)(set_language), name="set_language"),
+    path("i18n/setlang/", identity_views.language_set, name="set_language"),
     path("jsi18n/", permission_required(PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("", include("staffroom.runtime.urls")),
     path("", include("staffroom.tenancy.urls")),

@@ -91,6 +91,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The formatting layer's filters (money, date_short, phone, ...) in every template without a {% load %}.
+            "builtins": ["staffroom.core.templatetags.formatting"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -205,6 +207,9 @@ BILLING_SELLER_NAME = env("BILLING_SELLER_NAME", "Staffroom platform operator")
 BILLING_SELLER_DETAILS = env("BILLING_SELLER_DETAILS", "").replace("\\n", "\n")
 # Days before the paid-through date that the "renewal coming" e-mail goes out.
 BILLING_RENEWAL_REMINDER_DAYS = env_int("BILLING_RENEWAL_REMINDER_DAYS", 7)
+
+# The language of `make demo`'s business (one of LANGUAGES): its names, currency and time zone follow it.
+DEMO_LANGUAGE = env("DEMO_LANGUAGE", "en")
 
 # Support desk: attachment limits, and how far ahead (real hours) the console's "breaching soon" queue looks.
 SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)

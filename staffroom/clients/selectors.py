@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .calculations import phone_digits
+from .calculations import phone_search_keys
 from .models import Client
 
 
@@ -20,10 +20,9 @@ def client_search(business, query: str = "", *, tag: str = "", include_deleted: 
     queryset = clients_for_business(business, include_deleted=include_deleted)
     query = (query or "").strip().lower()
     if query:
-        digits = phone_digits(query)
         condition = Q(search_text__contains=query)
-        if digits and len(digits) >= 3 and digits != query:
-            condition |= Q(search_text__contains=digits)
+        for key in phone_search_keys(query, business.country):
+            condition |= Q(search_text__contains=key)
         queryset = queryset.filter(condition)
     if tag:
         queryset = queryset.filter(tags__icontains=f'"{tag.strip()}"')

@@ -1,13 +1,18 @@
 """The demo business: each app may have a `demo.py` with `load(context)`; they run in INSTALLED_APPS order.
 
 Each loader is idempotent (re-running does not duplicate) and adds its keys to the shared `context` dict.
+The demo speaks one language (`DEMO_LANGUAGE`, or `demo_load --language`): the loaders run with it active,
+so the names they create from marked strings (services, categories...) are stored in that language, as a
+business of that country would type them, and the business gets that country's currency and time zone.
 """
 
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 DEMO_PASSWORD = "staffroom-demo-2026"  # noqa: S105 - published demo credentials, demo data only
 DEMO_EMAIL_DOMAIN = "demo.staffroom.test"
@@ -23,9 +28,27 @@ def demo_loaders():
             yield config.label, import_module(module_name)
 
 
-def load_demo() -> dict:
-    context: dict = {}
-    for _label, module in demo_loaders():
-        with transaction.atomic():
-            module.load(context)
+# The business as a salon of each language's first market would set it up; the name is the owner's own text.
+DEMO_PROFILES = {
+    "en": {"name": "Demo Beauty", "country": "RU", "currency": "RUB", "time_zone": "Europe/Moscow"},
+    "ru": {"name": "Демо Салон", "country": "RU", "currency": "RUB", "time_zone": "Europe/Moscow"},
+    "hu": {"name": "Demo Szépségszalon", "country": "HU", "currency": "HUF", "time_zone": "Europe/Budapest"},
+    "uk": {"name": "Демо Салон краси", "country": "UA", "currency": "UAH", "time_zone": "Europe/Kyiv"},
+}
+
+
+def demo_profile(language: str) -> dict:
+    offered = dict(settings.LANGUAGES)
+    if language not in offered:
+        raise ValueError(f"{language!r} is not in settings.LANGUAGES ({', '.join(offered)})")
+    return {"locale": language, **DEMO_PROFILES.get(language, DEMO_PROFILES["en"])}
+
+
+def load_demo(language: str | None = None) -> dict:
+    language = language or settings.DEMO_LANGUAGE
+    context: dict = {"language": language, "profile": demo_profile(language)}
+    with translation.override(language):
+        for _label, module in demo_loaders():
+            with transaction.atomic():
+                module.load(context)
     return context

@@ -44,6 +44,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("platform operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language the person chose in the switcher, on every device; empty follows the business's language.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     objects = PersonManager()
 

@@ -1,7 +1,8 @@
-"""Personal API tokens: created and revoked by their owner (or by blocking), stored hashed."""
+"""Personal API tokens (created and revoked by their owner or by blocking, stored hashed); the person's language."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,3 +45,17 @@ def api_tokens_revoke_all(*, employee) -> int:
         .filter(employee=employee, revoked_at__isnull=True)
         .update(revoked_at=timezone.now())
     )
+
+
+@transaction.atomic
+def person_language_set(*, actor, language: str):
+    """The person's own choice of interface language ("" to follow the business again).
+
+    A preference, not an access change: no security event (the log records who may do what, not how they read).
+    """
+    offered = {code for code, _name in settings.LANGUAGES}
+    if language and language not in offered:
+        raise field_error("language", _("Choose one of the offered languages."))
+    actor.language = language
+    actor.save(update_fields=["language"])
+    return actor

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import Service
 from staffroom.clients.models import Client
+from staffroom.core.widgets import DateInput, DateTimeInput
 from staffroom.payments.models import PaymentMethod
 from staffroom.staff.models import Employee, EmployeeStatus
 from staffroom.tenancy.models import Branch
@@ -139,7 +140,7 @@ class TaskForm(forms.Form):
     due_at = forms.DateTimeField(
         label=_("Due"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "aria-label": _("Due")}),
+        widget=DateTimeInput(attrs={"aria-label": _("Due")}),
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -155,8 +156,8 @@ class PaymentForm(forms.Form):
 
 
 class SalesReportForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     manager = forms.ModelChoiceField(
         label=_("Manager"), queryset=Employee.objects.none(), required=False, empty_label=_("All managers")
     )

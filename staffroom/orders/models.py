@@ -250,6 +250,9 @@ class OrderAction(BusinessOwnedModel):
     actor_label = models.CharField(max_length=200, blank=True)
     occurred_at = models.DateTimeField()
     summary = models.CharField(max_length=300)
+    # What the summary says as a code and its parameters (orders.labels), so each reader sees it in their language.
+    message = models.CharField(max_length=32, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 

@@ -3,13 +3,18 @@ order is described by its summary only (number, date, status, responsible, item 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from staffroom.core.formatting import format_date, format_money, format_phone
 from staffroom.runtime.tasks import email_after_commit
 from staffroom.staff.models import Employee
 
+from .choices import OrderStatus
 from .models import Order, OrderTask
 
 
@@ -19,27 +24,34 @@ def _recipient_address(employee) -> str:
     return employee.email
 
 
-def order_lines(view: dict) -> list[str]:
-    """Plain-text lines of an order representation: only the keys it contains."""
+def order_lines(view: dict, *, country: str = "") -> list[str]:
+    """Plain-text lines of an order representation (only the keys it contains), formatted as the pages are."""
     lines = [
-        _("Order #%(number)s of %(date)s") % {"number": view["number"], "date": view["date"]},
-        _("Status: %(status)s") % {"status": view["status_label"]},
+        _("Order #%(number)s of %(date)s")
+        % {"number": view["number"], "date": format_date(dt.date.fromisoformat(view["date"]))},
+        # The label is the code's, translated here: the view was built before the recipient's language was active.
+        _("Status: %(status)s") % {"status": OrderStatus(view["status"]).label},
         _("Responsible: %(name)s") % {"name": view["responsible"]["full_name"] if view["responsible"] else _("nobody")},
         _("Items: %(count)s") % {"count": view["item_count"]},
     ]
     if "client" in view:
         lines.append(
-            _("Client: %(name)s %(phone)s") % {"name": view["client"]["full_name"], "phone": view["client"]["phone"]}
+            _("Client: %(name)s %(phone)s")
+            % {"name": view["client"]["full_name"], "phone": format_phone(view["client"]["phone"], country)}
         )
-        lines.append(_("Total: %(total)s %(currency)s") % {"total": view["total"], "currency": view["currency"]})
+        # The formatted amount carries the currency the way the locale writes it.
+        lines.append(_("Total: %(total)s") % {"total": format_money(view["total"], view["currency"])})
     return lines
 
 
-def _send(recipient, subject: str, lines: list[str]) -> None:
+def _send(recipient, compose: Callable[[], tuple[str, list[str]]]) -> None:
+    """Composes the text in the business's language and time zone (no request is active here), then sends it."""
     address = _recipient_address(recipient)
     if not address:
         return
-    with translation.override(recipient.business.locale or settings.LANGUAGE_CODE):
+    business = recipient.business
+    with translation.override(business.locale or settings.LANGUAGE_CODE), timezone.override(business.zone):
+        subject, lines = compose()
         email_after_commit(subject=subject, body="\n".join(lines), recipients=[address])
 
 
@@ -53,7 +65,11 @@ def order_assigned(*, order_pk: int, recipient_pk: int) -> None:
     view = order_view(order, viewer=recipient)
     if view is None:
         return
-    _send(recipient, _("Order #%(number)s is now yours") % {"number": order.number}, order_lines(view))
+    country = recipient.business.country
+    _send(
+        recipient,
+        lambda: (_("Order #%(number)s is now yours") % {"number": order.number}, order_lines(view, country=country)),
+    )
 
 
 def task_due(*, task_pk: int, business_id: int) -> None:
@@ -68,9 +84,13 @@ def task_due(*, task_pk: int, business_id: int) -> None:
     if task is None or not task.assignee.is_active:
         return
     view = task_view(task, viewer=task.assignee, now=timezone.now())
-    lines = [_("Task: %(title)s") % {"title": task.title}]
-    if task.description:
-        lines.append(task.description)
-    if view["order"] is not None:
-        lines += order_lines(view["order"])
-    _send(task.assignee, _("Task due: %(title)s") % {"title": task.title}, lines)
+
+    def compose():
+        lines = [_("Task: %(title)s") % {"title": task.title}]
+        if task.description:
+            lines.append(task.description)
+        if view["order"] is not None:
+            lines += order_lines(view["order"], country=task.assignee.business.country)
+        return _("Task due: %(title)s") % {"title": task.title}, lines
+
+    _send(task.assignee, compose)

@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from staffroom.clients.calculations import phone_digits
+from staffroom.clients.calculations import phone_search_keys
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission
 
 from .calculations import allowed_transitions, is_task_overdue, net_sales
 from .choices import OrderStatus
+from .labels import action_summary
 from .models import Order, OrderAction, OrderTask, Product
 from .permissions import FULL, LIMITED, full_access_condition, order_access, sees_all_orders, with_access, works_orders
 
@@ -73,9 +74,8 @@ def search_condition(viewer, query: str) -> Q:
     if text.isdigit() and len(text) <= 9:
         condition |= Q(number=int(text))
     client_match = Q(client__search_text__contains=text)
-    digits = phone_digits(text)
-    if digits and len(digits) >= 3 and digits != text:
-        client_match |= Q(client__search_text__contains=digits)
+    for key in phone_search_keys(text, viewer.business.country):
+        client_match |= Q(client__search_text__contains=key)
     return condition | (full_access_condition(viewer) & client_match)
 
 
@@ -214,7 +214,7 @@ def action_view(action: OrderAction) -> dict:
     return {
         "id": action.pk,
         "kind": action.kind,
-        "summary": action.summary,
+        "summary": action_summary(action),
         "actor": {"id": action.actor_id, "full_name": action.actor_label} if action.actor_id else None,
         "occurred_at": action.occurred_at.isoformat(),
         "before": action.before,

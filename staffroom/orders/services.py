@@ -37,6 +37,7 @@ from .calculations import (
     return_amount,
 )
 from .choices import ActionKind, Fulfilment, ItemKind, OrderStatus
+from .labels import source_summary
 from .models import (
     Order,
     OrderAction,
@@ -64,7 +65,8 @@ def _plain(data):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder)) if data is not None else None
 
 
-def _log(order: Order, actor, kind: str, summary: str, before=None, after=None) -> OrderAction:
+def _log(order: Order, actor, kind: str, message: str, params=None, *, before=None, after=None) -> OrderAction:
+    params = _plain(params or {})
     return OrderAction.objects.create(
         business_id=order.business_id,
         order=order,
@@ -72,7 +74,9 @@ def _log(order: Order, actor, kind: str, summary: str, before=None, after=None) 
         actor=actor,
         actor_label=str(actor)[:200] if actor is not None else "",
         occurred_at=timezone.now(),
-        summary=summary[:300],
+        summary=source_summary(message, params)[:300],
+        message=message,
+        message_params=params,
         before=_plain(before),
         after=_plain(after),
     )
@@ -402,7 +406,7 @@ def order_create(
         order,
         actor,
         ActionKind.CREATED,
-        _("Order created"),
+        "created",
         after={
             **_details_snapshot(order),
             "items": _items_snapshot(built),
@@ -451,7 +455,7 @@ def order_update(
             order,
             actor,
             ActionKind.DETAILS,
-            _("Client and delivery changed"),
+            "details_changed",
             before=details_before,
             after=details_after,
         )
@@ -470,7 +474,7 @@ def order_update(
                 item.order = order
             OrderItem.objects.bulk_create(built)
             after = {"items": _items_snapshot(built), **_amounts_snapshot(order)}
-            _log(order, actor, ActionKind.ITEMS, _("Items and amounts changed"), before=before, after=after)
+            _log(order, actor, ActionKind.ITEMS, "items_changed", before=before, after=after)
             changed = True
     if not changed:
         return order
@@ -528,11 +532,8 @@ def _set_status(actor, order: Order, status: str) -> Order:
         order.sold_at = order.status_changed_at
     order.version += 1
     order.save()
-    summary = _("Status: %(before)s → %(after)s") % {
-        "before": OrderStatus(before["status"]).label,
-        "after": OrderStatus(status).label,
-    }
-    _log(order, actor, ActionKind.STATUS, summary, before=before, after={"status": status})
+    params = {"before": before["status"], "after": status}
+    _log(order, actor, ActionKind.STATUS, "status_changed", params, before=before, after={"status": status})
     security_event_record(
         event_type="order.status_changed",
         actor=actor,
@@ -565,7 +566,8 @@ def order_claim(*, actor, order: Order) -> Order:
         order,
         actor,
         ActionKind.RESPONSIBLE,
-        _("Claimed by %(name)s") % {"name": actor.full_name},
+        "claimed",
+        {"name": actor.full_name},
         before={"responsible": None},
         after={"responsible": actor.full_name},
     )
@@ -598,11 +600,8 @@ def order_reassign(*, actor, order: Order, responsible, expected_version: int | 
     order.responsible = responsible
     order.version += 1
     order.save()
-    summary = _("Responsible: %(before)s → %(after)s") % {
-        "before": before["responsible"] or _("nobody"),
-        "after": after["responsible"] or _("nobody"),
-    }
-    _log(order, actor, ActionKind.RESPONSIBLE, summary, before=before, after=after)
+    params = {"before": before["responsible"], "after": after["responsible"]}
+    _log(order, actor, ActionKind.RESPONSIBLE, "responsible_changed", params, before=before, after=after)
     security_event_record(
         event_type="order.reassigned", actor=actor, target=order, target_label=str(order), before=before, after=after
     )
@@ -649,7 +648,8 @@ def order_payment_take(*, actor, order: Order, amount, method: str, idempotency_
         order,
         actor,
         ActionKind.PAYMENT,
-        _("Payment %(amount)s (%(method)s)") % {"amount": payment.amount, "method": payment.get_method_display()},
+        "payment",
+        {"amount": payment.amount, "method": payment.method},
         before=before,
         after={"paid_amount": order.paid_amount, "payment_id": payment.pk},
     )
@@ -749,12 +749,13 @@ def order_return_register(
     order.version += 1
     order.save()
     after = {"returned_amount": order.returned_amount, "paid_amount": order.paid_amount}
-    summary = _("Return of %(amount)s: %(reason)s") % {"amount": total, "reason": order_return.reason}
+    params = {"amount": total, "reason": order_return.reason}
     _log(
         order,
         actor,
         ActionKind.RETURN,
-        summary,
+        "returned",
+        params,
         before=before,
         after={
             **after,
@@ -879,7 +880,7 @@ def order_task_create(
     values = _clean_task(actor, title=title, assignee=assignee, due_at=due_at, description=description)
     order = _locked_for_write(actor, order)
     task = OrderTask.objects.create(business=actor.business, order=order, created_by=actor, **values)
-    _log(order, actor, ActionKind.TASK, _("Task added: %(title)s") % {"title": task.title}, after=_task_snapshot(task))
+    _log(order, actor, ActionKind.TASK, "task_added", {"title": task.title}, after=_task_snapshot(task))
     return task
 
 
@@ -916,7 +917,8 @@ def order_task_update(
         task.order,
         actor,
         ActionKind.TASK,
-        _("Task changed: %(title)s") % {"title": task.title},
+        "task_changed",
+        {"title": task.title},
         before=before,
         after=after,
     )
@@ -934,8 +936,8 @@ def order_task_set_done(*, actor, task: OrderTask, is_done: bool = True) -> Orde
     task.done_at = timezone.now() if is_done else None
     task.done_by = actor if is_done else None
     task.save()
-    summary = (_("Task done: %(title)s") if is_done else _("Task reopened: %(title)s")) % {"title": task.title}
-    _log(task.order, actor, ActionKind.TASK, summary, before=before, after=_task_snapshot(task))
+    message = "task_done" if is_done else "task_reopened"
+    _log(task.order, actor, ActionKind.TASK, message, {"title": task.title}, before=before, after=_task_snapshot(task))
     return task
 
 

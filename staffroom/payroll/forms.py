@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import ServiceCategory
+from staffroom.core.widgets import DateInput
 from staffroom.staff.models import Employee, Role
 from staffroom.tenancy.models import Branch
 
@@ -16,8 +17,8 @@ RULE_ROWS = 6
 
 
 class RunForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All branches")
     )
@@ -111,10 +112,8 @@ class AssignmentForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Pay scheme"), queryset=PayScheme.objects.none())
     employee = forms.ModelChoiceField(label=_("Employee"), queryset=Employee.objects.none(), required=False)
     role = forms.ModelChoiceField(label=_("or role"), queryset=Role.objects.none(), required=False)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
 
     def __init__(self, data=None, *, business, **kwargs):
         super().__init__(data, **kwargs)

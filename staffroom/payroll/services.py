@@ -199,7 +199,7 @@ def pay_scheme_assign(
         target=scheme,
         after={
             "employee": str(employee) if employee else None,
-            "role": str(role) if role else None,
+            "role": role.name if role else None,
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat() if valid_until else None,
         },

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import ServiceCategory
+from staffroom.core.widgets import DateInput
 from staffroom.payroll.choices import KpiMetric
 from staffroom.staff.models import Employee, Role
 from staffroom.tenancy.models import Branch
@@ -50,8 +51,8 @@ def quick_ranges(business) -> list[tuple[str, dt.date, dt.date]]:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
 
     def __init__(self, data=None, *, business, **kwargs):

@@ -128,7 +128,7 @@ def kpi_export(*, actor, start, end, branch_ids: tuple[int, ...] = (), fmt: str)
     branch_ids = branch_scope(actor, tuple(branch_ids))
     table = kpi_table(actor.business, start, end, branch_ids=branch_ids)
     header = [_("Employee"), _("Role")] + [str(KpiMetric(metric).label) for metric in KPI_COLUMNS]
-    rows = [[row.employee.full_name, row.employee.role.name, *list(row.values.values())] for row in table]
+    rows = [[row.employee.full_name, row.employee.role.display_name, *list(row.values.values())] for row in table]
     content = _render(fmt, _("KPI"), header, rows)
     security_event_record(
         event_type="report.exported",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import Service
+from staffroom.core.widgets import DateInput, TimeInput
 from staffroom.tenancy.models import Branch
 
 from .selectors import EARLIEST_DATE, LATEST_DATE, specialists_for_business
@@ -32,8 +33,8 @@ class BookingForm(forms.Form):
     new_client_phone = forms.CharField(label=_("New client: phone"), max_length=40, required=False)
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=TimeInput(attrs={"step": 300}))
     services = forms.ModelMultipleChoiceField(
         label=_("Services"), queryset=Service.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -56,8 +57,8 @@ class BookingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=TimeInput(attrs={"step": 300}))
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -100,7 +101,7 @@ class WeeklyScheduleForm(forms.Form):
             )
             for part in ("from1", "to1", "from2", "to2"):
                 self.fields[f"{part}_{weekday.value}"] = forms.TimeField(
-                    required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 900})
+                    required=False, widget=TimeInput(attrs={"step": 900})
                 )
 
     def rows(self):
@@ -135,12 +136,12 @@ class WeeklyScheduleForm(forms.Form):
 
 
 class ScheduleExceptionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     clean_date = _clean_calendar_date
     day_off = forms.BooleanField(label=_("Day off"), required=False)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
-    starts_at = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    starts_at = forms.TimeField(label=_("From"), required=False, widget=TimeInput())
+    ends_at = forms.TimeField(label=_("To"), required=False, widget=TimeInput())
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +158,7 @@ class OpeningHoursForm(forms.Form):
         for weekday in Weekday:
             for part in ("opens", "closes"):
                 self.fields[f"{part}_{weekday.value}"] = forms.TimeField(
-                    label=weekday.label, required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 900})
+                    label=weekday.label, required=False, widget=TimeInput(attrs={"step": 900})
                 )
 
     def rows(self):

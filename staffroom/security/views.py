@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.core.widgets import DateInput
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required
@@ -25,6 +26,7 @@ from staffroom.tenancy.models import Branch
 
 from . import access, authentication, history, recovery, selectors, services
 from .authentication import SecondFactorStage
+from .labels import event_type_label
 from .models import SecurityEvent
 from .reauthentication import reauthentication_required
 
@@ -209,10 +211,8 @@ class EventFilterForm(forms.Form):
     event_type = forms.CharField(label=gettext_lazy("Event"), required=False, max_length=64)
     employee = forms.ModelChoiceField(label=gettext_lazy("Employee"), queryset=Employee.objects.none(), required=False)
     branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=Branch.objects.none(), required=False)
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,7 +287,7 @@ class _Echo:
 def export_rows(business, filters):
     zone = business.zone
     yield [
-        "sequence", "time", "event", "outcome", "employee", "ip", "device", "object", "before", "after", "hash",
+        "sequence", "time", "event", "event_name", "outcome", "employee", "ip", "device", "object", "before", "after", "hash",
     ]  # fmt: skip
     for event in selectors.events_for_export(business, filters):
         yield [
@@ -296,6 +296,7 @@ def export_rows(business, filters):
                 event.sequence,
                 event.occurred_at.astimezone(zone).isoformat(timespec="seconds"),
                 event.event_type,
+                event_type_label(event.event_type),  # the code stays for machines; the name is for people
                 event.outcome,
                 event.actor_label,
                 event.ip_address,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from staffroom.core.demodata import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, OPERATOR_EMAIL
 from staffroom.tenancy.models import Branch, Business
@@ -16,31 +17,31 @@ BRANCHES = ("Tverskaya", "Arbat")
 
 # key -> who they are; "branches" None means both branches.
 DEMO_PEOPLE = {
-    "owner": {"name": "Anna Sokolova", "role": "owner", "role_label": "Owner", "position": "Owner"},
+    "owner": {"name": "Anna Sokolova", "role": "owner", "role_label": "Owner", "position": gettext_noop("Owner")},
     "administrator": {
         "name": "Irina Volkova", "role": "administrator", "role_label": "Administrator",
-        "position": "Front desk", "branches": ("Tverskaya",),
+        "position": gettext_noop("Front desk"), "branches": ("Tverskaya",),
     },
-    "manager": {"name": "Pavel Orlov", "role": "manager", "role_label": "Manager", "position": "Sales manager"},
-    "manager2": {"name": "Olga Kuznetsova", "role": "manager", "role_label": "Manager (2nd)", "position": "Sales manager"},
+    "manager": {"name": "Pavel Orlov", "role": "manager", "role_label": "Manager", "position": gettext_noop("Sales manager")},
+    "manager2": {"name": "Olga Kuznetsova", "role": "manager", "role_label": "Manager (2nd)", "position": gettext_noop("Sales manager")},
     "call_center": {
-        "name": "Dmitry Lebedev", "role": "call_center", "role_label": "Call Center", "position": "Call-center operator",
+        "name": "Dmitry Lebedev", "role": "call_center", "role_label": "Call Center", "position": gettext_noop("Call-center operator"),
     },
     "specialist": {
-        "name": "Maria Ivanova", "role": "specialist", "role_label": "Specialist", "position": "Hair stylist",
+        "name": "Maria Ivanova", "role": "specialist", "role_label": "Specialist", "position": gettext_noop("Hair stylist"),
         "provides_services": True, "branches": ("Tverskaya",),
     },
     "specialist2": {
-        "name": "Elena Smirnova", "role": "specialist", "role_label": "Specialist (2nd)", "position": "Nail artist",
+        "name": "Elena Smirnova", "role": "specialist", "role_label": "Specialist (2nd)", "position": gettext_noop("Nail artist"),
         "provides_services": True, "branches": ("Arbat",),
     },
     "specialist3": {
-        "name": "Sergey Popov", "role": "specialist", "role_label": "Specialist (3rd)", "position": "Barber",
+        "name": "Sergey Popov", "role": "specialist", "role_label": "Specialist (3rd)", "position": gettext_noop("Barber"),
         "provides_services": True, "hired_last_month_on": 15,
     },
-    "accountant": {"name": "Tatiana Morozova", "role": "accountant", "role_label": "Accountant", "position": "Accountant"},
-    "marketer": {"name": "Nikita Fedorov", "role": "marketer", "role_label": "Marketer", "position": "Marketer"},
-    "viewer": {"name": "Alexey Novikov", "role": "viewer", "role_label": "Viewer", "position": "Investor"},
+    "accountant": {"name": "Tatiana Morozova", "role": "accountant", "role_label": "Accountant", "position": gettext_noop("Accountant")},
+    "marketer": {"name": "Nikita Fedorov", "role": "marketer", "role_label": "Marketer", "position": gettext_noop("Marketer")},
+    "viewer": {"name": "Alexey Novikov", "role": "viewer", "role_label": "Viewer", "position": gettext_noop("Investor")},
 }  # fmt: skip
 for _key, _person in DEMO_PEOPLE.items():
     _person["email"] = f"{_key.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
@@ -56,12 +57,13 @@ def load(context: dict) -> None:
     owner_info = DEMO_PEOPLE["owner"]
     business = Business.objects.filter(owner__person__email=owner_info["email"]).first()
     if business is None:
+        profile = context.get("profile") or {"name": DEMO_BUSINESS_NAME, "locale": "en", "country": "RU"}
         business = business_onboard(
-            name=DEMO_BUSINESS_NAME,
-            time_zone="Europe/Moscow",
-            currency="RUB",
-            locale="en",  # English UI by default; the language switcher (top right) offers Russian
-            country="RU",
+            name=profile["name"],
+            time_zone=profile.get("time_zone", "Europe/Moscow"),
+            currency=profile.get("currency", "RUB"),
+            locale=profile["locale"],  # the demo's language; the switcher (top right) offers the others
+            country=profile["country"],
             owner_email=owner_info["email"],
             owner_name=owner_info["name"],
             owner_password=DEMO_PASSWORD,
@@ -97,7 +99,7 @@ def load(context: dict) -> None:
                 business=business,
                 person=person,
                 full_name=info["name"],
-                position=info["position"],
+                position=gettext(info["position"]),  # typed by the owner in the demo's language
                 provides_services=info.get("provides_services", False),
                 role=roles[info["role"]],
                 phone=f"+7 495 555-{len(employees):02d}-{len(employees) * 7 % 100:02d}",

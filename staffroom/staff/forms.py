@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from staffroom.core.widgets import DateInput
 from staffroom.tenancy.models import Branch
 
 from .catalogue import CATALOGUE
@@ -31,13 +32,13 @@ class EmployeeForm(forms.Form):
     hire_date = forms.DateField(
         label=_("Hire date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The first day employed; payroll pays nothing for time before it"),
     )
     leave_date = forms.DateField(
         label=_("Leave date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The last day employed; empty while the employee stays"),
     )
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.none())

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from staffroom.core.labels import builtin_name
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 
-from .catalogue import ALL_CODES
+from .catalogue import ALL_CODES, ROLE_TEMPLATES
 
 
 class Role(BusinessOwnedModel, TimestampedModel):
@@ -29,7 +30,13 @@ class Role(BusinessOwnedModel, TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A built-in role keeps following the reader's language until someone renames it."""
+        template = ROLE_TEMPLATES.get(self.template_code)
+        return builtin_name(self.name, template["name"] if template else None)
 
     @property
     def effective_permissions(self) -> frozenset[str]:

@@ -559,7 +559,7 @@ def business_onboard(
         business=business,
         person=person,
         full_name=owner_name,
-        position=str(roles["owner"]),
+        position=roles["owner"].name,
         role=roles["owner"],
     )
     owner.branches.set(branches)

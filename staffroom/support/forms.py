@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.core.widgets import DateInput, TimeInput
+
 from .models import (
     AbuseDecision,
     CandidateSource,
@@ -45,7 +47,7 @@ class TicketForm(forms.Form):
     candidate_source = forms.ChoiceField(
         label=_("Candidate comes from"), choices=[("", "—"), *CandidateSource.choices], required=False
     )
-    deadline = forms.DateField(label=_("Trained by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Trained by"), required=False, widget=DateInput())
 
     TRAINING_FIELDS = ("role_to_train", "level", "workplace", "candidate_source", "deadline")
 
@@ -73,7 +75,7 @@ class StatusForm(forms.Form):
 class EstimateForm(forms.Form):
     effort_hours = forms.DecimalField(label=_("Effort (hours)"), min_value=0, max_digits=8, decimal_places=2)
     price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=12, decimal_places=2)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -102,8 +104,8 @@ class AbuseDecisionForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To (inclusive)"), widget=DateInput())
     by = forms.ChoiceField(
         label=_("Per"),
         choices=[("ticket_type", _("Type")), ("plan", _("Plan")), ("assignee", _("Agent"))],
@@ -134,9 +136,7 @@ class SlaRuleForm(forms.Form):
         decimal_places=2,
         help_text=_("Empty: the deadline is the due date of the estimate the customer accepts."),
     )
-    same_day_cutoff = forms.TimeField(
-        label=_("Same-day cut-off"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    same_day_cutoff = forms.TimeField(label=_("Same-day cut-off"), required=False, widget=TimeInput())
 
 
 class CalendarForm(forms.Form):
@@ -149,13 +149,13 @@ class CalendarForm(forms.Form):
     working_weekdays = forms.TypedMultipleChoiceField(
         label=_("Working weekdays"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    day_starts_at = forms.TimeField(label=_("Day starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    day_ends_at = forms.TimeField(label=_("Day ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day_starts_at = forms.TimeField(label=_("Day starts at"), widget=TimeInput())
+    day_ends_at = forms.TimeField(label=_("Day ends at"), widget=TimeInput())
     is_default = forms.BooleanField(label=_("Default calendar"), required=False)
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     is_working_day = forms.BooleanField(label=_("Extra working day (otherwise a day off)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

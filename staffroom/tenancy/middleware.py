@@ -54,6 +54,16 @@ def activate_business_language(request, business) -> None:
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def activate_person_language(request) -> bool:
+    """The language a signed-in person chose in the switcher (stored on the person) wins over everything else."""
+    language = getattr(request.user, "language", "")
+    if language and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return True
+    return False
+
+
 class CurrentBusinessMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,6 +80,8 @@ class CurrentBusinessMiddleware:
         if request.business is not None:
             # Times are stored in UTC and shown in the business's time zone.
             timezone.activate(request.business.zone)
+        chose_language = user.is_authenticated and activate_person_language(request)
+        if not chose_language and request.business is not None:
             activate_business_language(request, request.business)
         try:
             return self.get_response(request)

@@ -15,6 +15,8 @@ CATALOGUES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
 # English is the language of the source code: its catalogue stays empty, every other one is complete.
 SOURCE_LANGUAGE = "en"
 TRANSLATED = [path for path in CATALOGUES if path.parts[-3] != SOURCE_LANGUAGE]
+# Every offered language but the source one must have a complete catalogue, whether or not its file exists yet.
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
 # %(name)s and positional %s / %d; "%%" is a literal percent sign, not a placeholder.
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifFeEgGxXor]")
 
@@ -73,8 +75,10 @@ def test_plural_forms_header(language, plural_forms):
     assert po.metadata["Plural-Forms"] == plural_forms
 
 
-@pytest.mark.parametrize("po_path", TRANSLATED, ids=lambda path: path.parts[-3])
-def test_every_message_is_translated(po_path):
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_message_is_translated(language):
+    po_path = LOCALE_DIR / translation.to_locale(language) / "LC_MESSAGES" / "django.po"
+    assert po_path.exists(), f"{language} is offered in settings.LANGUAGES but has no catalogue: `make messages`"
     po = polib.pofile(str(po_path))
     assert not po.metadata_is_fuzzy
     plural_forms = int(re.match(r"\s*nplurals\s*=\s*(\d+)", po.metadata["Plural-Forms"]).group(1))

@@ -16,19 +16,3 @@ def overdue_task_count(context) -> int:
     if employee is None or not has_permission(employee, Perm.TASKS_VIEW):
         return 0
     return count(employee)
-
-
-@register.filter
-def local_time(value: str) -> str:
-    """An ISO timestamp from a representation, shown in the business time zone (activated per request)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    if not value:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return ""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -36,7 +36,7 @@ def test_discount_by_amount_then_pay_the_rest(administrator, visit, client_for):
         f"/calendar/appointments/{visit.pk}/pay/", {"amount": "1200.00", "method": "cash", "idempotency_key": key}
     )
     card = browser.get(f"/calendar/appointments/{visit.pk}/").content.decode()
-    assert 'id="appointment-balance">0.00<' in card
+    assert 'id="appointment-balance">RUB\xa00.00<' in card
 
 
 def test_a_discount_below_what_is_paid_is_refused(administrator, visit, client_for):

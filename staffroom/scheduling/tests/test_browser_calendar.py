@@ -27,7 +27,7 @@ def test_front_desk_books_from_the_day_calendar_and_takes_payment(
     appointment = Appointment.objects.for_business(business).get()
     assert appointment.client == a_client and appointment.created_by == administrator
     assert appointment.starts_at.astimezone(business.zone).hour == 11
-    assert page.locator("#appointment-balance").inner_text() == "1500.00"
+    assert page.locator("#appointment-balance").inner_text() == "RUB\xa01,500.00"
 
     page.click("text=Take payment")
     page.wait_for_url("**/pay/")
@@ -35,7 +35,7 @@ def test_front_desk_books_from_the_day_calendar_and_takes_payment(
     page.fill("#id_tip_amount", "200")
     page.click("#payment-form button[type=submit]")
     page.wait_for_url(f"**/calendar/appointments/{appointment.pk}/")
-    assert page.locator("#appointment-balance").inner_text() == "0.00"
+    assert page.locator("#appointment-balance").inner_text() == "RUB\xa00.00"
     page.screenshot(path="var/screenshot-appointment.png", full_page=True)
 
     payment = Payment.objects.for_business(business).get()

@@ -6,9 +6,14 @@ from staffroom.core.demodata import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo business 'Demo Beauty' (idempotent)."
+    help = "Load the demo business (idempotent), in DEMO_LANGUAGE or the language given."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--language", default=None, help="a code of settings.LANGUAGES (default: the DEMO_LANGUAGE setting)"
+        )
 
     def handle(self, *args, **options):
-        context = load_demo()
+        context = load_demo(options["language"])
         business = context.get("business")
         self.stdout.write(self.style.SUCCESS(f"Demo business ready: {business}"))
