@@ -6,6 +6,7 @@ from ninja import Router, Status
 
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
+from staffroom.staff import seat_hooks
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import api_permission
@@ -279,7 +280,10 @@ def make_free(request, employee_id: int, payload: MakeFreeIn, dry_run: bool = Fa
         )
         return Status(200, {"dry_run": True, **preview})
     saving = services.employee_make_free(
-        actor=request.employee, employee=employee, role=role, expected_seat_version=payload.expected_seat_version
+        actor=request.employee,
+        employee=employee,
+        role=role,
+        expected_seat_version=seat_hooks.seat_pin(payload.expected_seat_version, payload.expected_as_of),
     )
     return Status(
         201,

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from staffroom.core.api import IsoDate
+
 
 class PlanOut(Schema):
     id: int
@@ -103,6 +105,7 @@ class SavingsOut(Schema):
 class MakeFreeIn(Schema):
     role_id: int | None = None
     expected_seat_version: int | None = None
+    expected_as_of: IsoDate | None = None
 
 
 class RealizedSavingOut(Schema):

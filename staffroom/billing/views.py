@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.staff import seat_hooks
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import permission_required
@@ -200,7 +201,9 @@ def make_free(request, employee_id):
                 actor=request.employee,
                 employee=employee,
                 role=role,
-                expected_seat_version=_int_or_none(request.POST.get("seat_version")),
+                expected_seat_version=seat_hooks.seat_pin(
+                    request.POST.get("seat_version"), request.POST.get("seat_as_of")
+                ),
             )
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -214,9 +214,10 @@ def test_savings_advisor_api_and_make_free(subscribed, api_for, owner, administr
             client,
             "post",
             f"/api/v1/billing/savings/{idle.pk}/make-free",
-            {"expected_seat_version": preview["seat_version"]},
+            {"expected_seat_version": preview["seat_version"], "expected_as_of": preview["as_of"]},
         )
         assert done.status_code == 201
+        assert done.json()["kind"] == "advisor"
         assert Decimal(done.json()["monthly_saving"]) == Decimal("380")
         realized = client.get("/api/v1/billing/savings/realized").json()
         assert [item["employee_id"] for item in realized] == [idle.pk]

@@ -144,10 +144,13 @@ def test_savings_advisor_make_free_through_the_preview(subscribed, client_for, o
         confirm = client.get(f"/billing/savings/{idle.pk}/make-free/")
         assert "3 → 2" in confirm.content.decode()
         version = Subscription.objects.for_business(business).get().ledger_version
-        done = client.post(f"/billing/savings/{idle.pk}/make-free/", {"seat_version": version})
+        done = client.post(
+            f"/billing/savings/{idle.pk}/make-free/", {"seat_version": version, "seat_as_of": "2026-03-10"}
+        )
         assert done.status_code == 302
         saving = RealizedSaving.objects.for_business(business).get()
         assert saving.employee == idle and str(saving.monthly_saving) == "380.00"
+        assert saving.kind == "advisor"  # recorded once, as the advisor's, not also as "made free by hand"
         idle.refresh_from_db()
         assert idle.role == role_of(business, "viewer")
     finally:
