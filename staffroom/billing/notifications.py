@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+
+from staffroom.runtime.tasks import background_task, email_after_commit, enqueue
 
 from . import calculations
 from .models import BillingNotice, Invoice, NoticeKind, Plan, Subscription
@@ -41,7 +42,7 @@ def notice_record(
         plan=plan,
         effective_date=effective_date,
     )
-    transaction.on_commit(lambda: notice_send(notice_id=notice.pk, business_id=subscription.business_id))
+    enqueue(notice_send_task, notice.pk, subscription.business_id)
     return notice
 
 
@@ -138,6 +139,12 @@ def _message(notice: BillingNotice) -> tuple[str, list[str], list[tuple[str, byt
     return subject, lines, attachments
 
 
+@background_task("billing.notice_send")
+def notice_send_task(notice_id: int, business_id: int) -> bool:
+    """The notice's message (and its invoice PDF) is composed by a worker, not inside the request."""
+    return notice_send(notice_id=notice_id, business_id=business_id)
+
+
 def notice_send(*, notice_id: int, business_id: int) -> bool:
     """Mail one notice unless it went out already; the row lock makes concurrent senders mail it once."""
     with transaction.atomic():
@@ -154,11 +161,14 @@ def notice_send(*, notice_id: int, business_id: int) -> bool:
         recipients = _recipients(business)
         with translation.override(business.locale or settings.LANGUAGE_CODE):
             subject, lines, attachments = _message(notice)
-        if recipients:
-            message = EmailMessage(subject, "\n".join(lines), None, recipients)
-            for attachment in attachments:
-                message.attach(*attachment)
-            message.send()
+        # Through the outbox: sent after this commit, retried, and once per notice whatever happens to this task.
+        email_after_commit(
+            subject=subject,
+            body="\n".join(lines),
+            recipients=recipients,
+            attachments=attachments,
+            idempotency_key=f"billing-notice:{notice.pk}",
+        )
         notice.sent_at = timezone.now()
         notice.recipients = ", ".join(recipients)[:500]
         notice.save(update_fields=["sent_at", "recipients"])
