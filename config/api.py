@@ -17,6 +17,7 @@ from staffroom.staff.api import router as staff_router
 from staffroom.support.api import agent_router as support_agent_router
 from staffroom.support.api import router as support_router
 from staffroom.tenancy.api import router as tenancy_router
+from staffroom.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Staffroom API",
@@ -44,3 +45,4 @@ api.add_router("/", payments_router)
 api.add_router("/", reports_router)
 api.add_router("/", payroll_router)
 api.add_router("/", orders_router)
+api.add_router("/", webhooks_router)

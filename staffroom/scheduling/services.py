@@ -17,6 +17,7 @@ from staffroom.core.money import round_money
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
+from staffroom.webhooks.services import webhook_event_emit
 
 from .calculations import fits_within, split_discount
 from .choices import ACTIVE_STATUSES, STATUS_TRANSITIONS, AppointmentStatus, DiscountKind, ExceptionKind
@@ -373,6 +374,9 @@ def appointment_create(
         branch=branch,
         after=appointment_snapshot(appointment),
     )
+    webhook_event_emit(
+        actor.business, "appointment.created", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -430,6 +434,9 @@ def appointment_reschedule(
         before=before,
         after=appointment_snapshot(appointment),
     )
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -462,6 +469,9 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, expected
         branch=appointment.branch,
         before=before,
         after=appointment_snapshot(appointment),
+    )
+    webhook_event_emit(
+        actor.business, "appointment.cancelled", {"id": appointment.pk, **appointment_snapshot(appointment)}
     )
     return appointment
 
@@ -497,6 +507,9 @@ def appointment_status_set(*, actor, appointment: Appointment, status: str, expe
         before=before,
         after=appointment_snapshot(appointment),
     )
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -526,6 +539,9 @@ def appointment_discount_set(*, actor, appointment: Appointment, kind: str, valu
         branch=appointment.branch,
         before=before,
         after=appointment_snapshot(appointment),
+    )
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
     )
     return appointment
 
@@ -588,4 +604,5 @@ def appointment_services_set(
         before=before,
         after=after,
     )
+    webhook_event_emit(actor.business, "appointment.changed", {"id": appointment.pk, **after})
     return appointment
