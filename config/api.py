@@ -5,7 +5,13 @@ from ninja import NinjaAPI
 from staffroom.billing.api import router as billing_router
 from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
-from staffroom.core.api import SessionEmployeeAuth, StrictParser, TokenAuth, install_error_handlers
+from staffroom.core.api import (
+    SessionEmployeeAuth,
+    StrictParser,
+    TokenAuth,
+    install_error_handlers,
+    install_strict_input,
+)
 from staffroom.identity.api import router as identity_router
 from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
@@ -46,3 +52,4 @@ api.add_router("/", reports_router)
 api.add_router("/", payroll_router)
 api.add_router("/", orders_router)
 api.add_router("/", webhooks_router)
+install_strict_input(api)
