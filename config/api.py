@@ -1,12 +1,11 @@
 """The REST API under /api/v1/: one NinjaAPI, one router per app, one error mapping."""
 
-from ninja import NinjaAPI
-
 from staffroom.billing.api import router as billing_router
 from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
 from staffroom.core.api import (
     SessionEmployeeAuth,
+    StaffroomAPI,
     StrictParser,
     TokenAuth,
     install_error_handlers,
@@ -25,7 +24,7 @@ from staffroom.support.api import router as support_router
 from staffroom.tenancy.api import router as tenancy_router
 from staffroom.webhooks.api import router as webhooks_router
 
-api = NinjaAPI(
+api = StaffroomAPI(
     title="Staffroom API",
     version="1",
     description="Everything the Staffroom web UI does. Authenticate with `Authorization: Bearer <personal token>`.",

@@ -227,3 +227,39 @@ def install_strict_input(api: NinjaAPI) -> None:
                 for model in operation.models:
                     if issubclass(model, BodyModel | QueryModel):
                         model.resolve = _strict_resolver(model)
+
+
+# --- the error statuses every route can answer, documented once ----------------------------------------------
+
+ERROR_RESPONSES = {
+    "401": "Not authenticated: no, a revoked or an expired token.",
+    "403": "Authenticated, but the role lacks the permission.",
+    "404": "Not found (also: the object belongs to another business).",
+    "409": "Conflict: the object changed in the meantime, or the action does not fit its state.",
+    "422": "Some fields are not valid; `errors` maps each field to its messages.",
+}
+ERROR_SCHEMA_NAME = "CoreErrorOut"
+ERROR_SCHEMA = {
+    "title": ERROR_SCHEMA_NAME,
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["detail", "errors"],
+}
+
+
+class StaffroomAPI(NinjaAPI):
+    """The NinjaAPI whose document lists, on every route, the error statuses the error mapping can answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
+        error_body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}}}
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error_body})
+        return schema
