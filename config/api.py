@@ -1,13 +1,18 @@
 """The REST API under /api/v1/: one NinjaAPI, one router per app, one error mapping."""
 
-from ninja import NinjaAPI
-
 from staffroom.billing.api import router as billing_router
 from staffroom.booking.api import public_router as booking_public_router
 from staffroom.booking.api import router as booking_router
 from staffroom.catalog.api import router as catalog_router
 from staffroom.clients.api import router as clients_router
-from staffroom.core.api import SessionEmployeeAuth, StrictParser, TokenAuth, install_error_handlers
+from staffroom.core.api import (
+    SessionEmployeeAuth,
+    StaffroomAPI,
+    StrictParser,
+    TokenAuth,
+    install_error_handlers,
+    install_strict_input,
+)
 from staffroom.identity.api import router as identity_router
 from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
@@ -19,8 +24,9 @@ from staffroom.staff.api import router as staff_router
 from staffroom.support.api import agent_router as support_agent_router
 from staffroom.support.api import router as support_router
 from staffroom.tenancy.api import router as tenancy_router
+from staffroom.webhooks.api import router as webhooks_router
 
-api = NinjaAPI(
+api = StaffroomAPI(
     title="Staffroom API",
     version="1",
     description="Everything the Staffroom web UI does. Authenticate with `Authorization: Bearer <personal token>`.",
@@ -48,3 +54,5 @@ api.add_router("/", payroll_router)
 api.add_router("/", orders_router)
 api.add_router("/", booking_router)
 api.add_router("/", booking_public_router)
+api.add_router("/", webhooks_router)
+install_strict_input(api)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "staffroom.billing",
     "staffroom.support",
     "staffroom.booking",
+    "staffroom.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +307,8 @@ OUTBOUND_EMAIL_RETENTION_DAYS = env_int("OUTBOUND_EMAIL_RETENTION_DAYS", 30)
 # /metrics answers a scraper presenting this bearer token (or platform staff signed in); empty: staff only.
 METRICS_TOKEN = env("METRICS_TOKEN")
 PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Outgoing webhooks (SECURITY.md 37): https to public addresses only. WEBHOOKS_ALLOW_LOOPBACK accepts http:// and
+# loopback receivers, for development and tests only; production refuses to start with it.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)

@@ -10,6 +10,9 @@ if not env("SECRET_KEY"):
 if not env("MFA_ENCRYPTION_KEY"):
     raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must be set in production (keep it out of the database)")
 
+if WEBHOOKS_ALLOW_LOOPBACK:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_LOOPBACK must not be set in production (SECURITY.md 37)")
+
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

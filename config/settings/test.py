@@ -16,3 +16,4 @@ REQUEST_HISTORY_BATCH_SIZE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live test server speaks plain http
 CELERY_BROKER_URL = ""  # tasks run in-process after commit; the worker tests point Celery at Redis themselves
 CELERY_TASK_ALWAYS_EAGER = True
+WEBHOOKS_ALLOW_LOOPBACK = True  # the tests' receiver listens on 127.0.0.1; a test turns it off to see the refusal

@@ -16,6 +16,7 @@ from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, 
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
+from staffroom.webhooks.services import webhook_event_emit
 
 from .calculations import InvalidPhone, mask_email, mask_phone, normalize_phone, search_text
 from .models import Client
@@ -109,6 +110,7 @@ def client_create(
     _refresh_search_text(client)
     client.save()
     security_event_record(event_type="client.created", actor=actor, target=client, after=client_snapshot(client))
+    webhook_event_emit(client.business, "client.created", {"id": client.pk, **client_snapshot(client)})
     return client
 
 
@@ -175,6 +177,7 @@ def client_update(*, actor, client: Client, expected_version: int | None = None,
     client.version += 1
     client.save()
     security_event_record(event_type="client.updated", actor=actor, target=client, before=before, after=after)
+    webhook_event_emit(client.business, "client.changed", {"id": client.pk, **after})
     return client
 
 

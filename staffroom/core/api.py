@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import types
+import typing
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -14,9 +16,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.params.models import BodyModel, QueryModel
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 
 from .errors import ApplicationError, ValidationFailed
 
@@ -155,3 +158,108 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)
+
+
+# --- strict input: an object where an object is expected, a JSON boolean where a boolean is --------------------
+
+
+def _strict_errors(annotation: Any, value: Any, path: str, *, from_query: bool) -> list[tuple[str, str]]:
+    """Where `value` would only pass pydantic's lax mode: a list for an object, 0/"0"/"false" for a boolean."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _strict_errors(typing.get_args(annotation)[0], value, path, from_query=from_query)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return []
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _strict_errors(options[0], value, path, from_query=from_query) if len(options) == 1 else []
+    if annotation is bool:
+        accepted = value in ("true", "false") if from_query else isinstance(value, bool)
+        return [] if accepted else [(path, _("Enter true or false."))]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(value, dict):
+            return [(path or "__all__", _("Send an object here."))]
+        found = []
+        for name, field in annotation.model_fields.items():
+            key = field.alias or name
+            if key in value:
+                child = f"{path}.{key}" if path else key
+                found += _strict_errors(field.annotation, value[key], child, from_query=from_query)
+        return found
+    if origin in (list, tuple, set, frozenset) and isinstance(value, list):
+        item_types = typing.get_args(annotation) or (Any,)
+        return [
+            error
+            for index, item in enumerate(value)
+            for error in _strict_errors(item_types[0], item, f"{path}.{index}", from_query=from_query)
+        ]
+    return []
+
+
+def _strict_resolver(model):
+    from_query = issubclass(model, QueryModel)
+    single = getattr(model, "__read_from_single_attr__", None)
+
+    def resolve(cls, request, api, path_params):
+        data = cls.get_request_data(request, api, path_params)
+        if data is None:
+            return cls()
+        data = cls._map_data_paths(data)
+        errors: dict[str, list[str]] = {}
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            if key in data:
+                top = "" if single == key else key
+                for where, message in _strict_errors(field.annotation, data[key], top, from_query=from_query):
+                    errors.setdefault(where, []).append(message)
+        if errors:
+            raise ValidationFailed(errors=errors)
+        return cls.model_validate(data, context={"request": request})
+
+    return classmethod(resolve)
+
+
+def install_strict_input(api: NinjaAPI) -> None:
+    """Every body and query of every route refuses what only lax parsing would accept (422 with field errors)."""
+    for router in api._get_bound_routers():
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    if issubclass(model, BodyModel | QueryModel):
+                        model.resolve = _strict_resolver(model)
+
+
+# --- the error statuses every route can answer, documented once ----------------------------------------------
+
+ERROR_RESPONSES = {
+    "401": "Not authenticated: no, a revoked or an expired token.",
+    "403": "Authenticated, but the role lacks the permission.",
+    "404": "Not found (also: the object belongs to another business).",
+    "409": "Conflict: the object changed in the meantime, or the action does not fit its state.",
+    "422": "Some fields are not valid; `errors` maps each field to its messages.",
+}
+ERROR_SCHEMA_NAME = "CoreErrorOut"
+ERROR_SCHEMA = {
+    "title": ERROR_SCHEMA_NAME,
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["detail", "errors"],
+}
+
+
+class StaffroomAPI(NinjaAPI):
+    """The NinjaAPI whose document lists, on every route, the error statuses the error mapping can answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
+        error_body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}}}
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error_body})
+        return schema

@@ -24,6 +24,7 @@ from staffroom.core.money import minor_unit, round_money
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
+from staffroom.webhooks.services import webhook_event_emit
 
 from . import notifications
 from .calculations import (
@@ -541,6 +542,11 @@ def _set_status(actor, order: Order, status: str) -> Order:
         target_label=str(order),
         before=before,
         after={"status": status},
+    )
+    webhook_event_emit(
+        actor.business,
+        "order.status_changed",
+        {"id": order.pk, "number": order.number, "previous_status": before["status"], "status": status},
     )
     return order
 

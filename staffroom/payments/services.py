@@ -17,6 +17,7 @@ from staffroom.core.money import round_money
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
+from staffroom.webhooks.services import webhook_event_emit
 
 from .models import Allowance, Payment, PaymentMethod, Refund
 from .selectors import (
@@ -162,6 +163,7 @@ def payment_take(
     security_event_record(
         event_type="payment.taken", actor=actor, target=payment, branch=branch, after=payment_snapshot(payment)
     )
+    webhook_event_emit(business, "payment.taken", {"id": payment.pk, **payment_snapshot(payment)})
     return payment
 
 
@@ -226,6 +228,9 @@ def refund_issue(
         branch=payment.branch,
         before=before,
         after={**payment_snapshot(payment), "refund_id": refund.pk, "refund_amount": amount, "reason": refund.reason},
+    )
+    webhook_event_emit(
+        actor.business, "payment.refunded", {"id": payment.pk, **payment_snapshot(payment), "refund_amount": amount}
     )
     return refund
 

@@ -17,6 +17,7 @@ from staffroom.core.money import round_money
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
+from staffroom.webhooks.services import webhook_event_emit
 
 from .calculations import fits_within, split_discount
 from .choices import (
@@ -413,6 +414,9 @@ def appointment_create(
         after={**appointment_snapshot(appointment), **({"outside_hours": True} if outside_hours else {})},
     )
     _announce("created", appointment)
+    webhook_event_emit(
+        actor.business, "appointment.created", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -486,6 +490,9 @@ def appointment_reschedule(
         after={**appointment_snapshot(appointment), **({"outside_hours": True} if outside_hours else {})},
     )
     _announce("rescheduled", appointment)
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -520,6 +527,9 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, expected
         after=appointment_snapshot(appointment),
     )
     _announce("cancelled", appointment)
+    webhook_event_emit(
+        actor.business, "appointment.cancelled", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -554,6 +564,9 @@ def appointment_status_set(*, actor, appointment: Appointment, status: str, expe
         before=before,
         after=appointment_snapshot(appointment),
     )
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
+    )
     return appointment
 
 
@@ -583,6 +596,9 @@ def appointment_discount_set(*, actor, appointment: Appointment, kind: str, valu
         branch=appointment.branch,
         before=before,
         after=appointment_snapshot(appointment),
+    )
+    webhook_event_emit(
+        actor.business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)}
     )
     return appointment
 
@@ -653,6 +669,7 @@ def appointment_services_set(
         before=before,
         after=after,
     )
+    webhook_event_emit(actor.business, "appointment.changed", {"id": appointment.pk, **after})
     return appointment
 
 
@@ -717,6 +734,7 @@ def appointment_create_online(
     security_event_record(
         event_type="appointment.created", business=business, target=appointment, branch=branch, after=after
     )
+    webhook_event_emit(business, "appointment.created", {"id": appointment.pk, **appointment_snapshot(appointment)})
     return appointment
 
 
@@ -757,6 +775,7 @@ def appointment_cancel_by_client(*, business, appointment: Appointment, reason: 
         before=before,
         after=after,
     )
+    webhook_event_emit(business, "appointment.cancelled", {"id": appointment.pk, **appointment_snapshot(appointment)})
     return appointment
 
 
@@ -788,4 +807,5 @@ def appointment_reschedule_by_client(
         before=before,
         after=after,
     )
+    webhook_event_emit(business, "appointment.changed", {"id": appointment.pk, **appointment_snapshot(appointment)})
     return appointment

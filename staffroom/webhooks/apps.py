@@ -1,0 +1,10 @@
+"""App configuration for outgoing webhooks."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    name = "staffroom.webhooks"
+    label = "webhooks"
+    verbose_name = _("Webhooks")
