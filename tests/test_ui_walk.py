@@ -146,6 +146,7 @@ def _walk_as(browser, base_url, person_email, viewport, untranslated, problems):
 
 
 @pytest.mark.browser
+@pytest.mark.walk
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
 def test_walk_every_menu_item_of_every_demo_role(language, live_server):
     from playwright.sync_api import sync_playwright
