@@ -15,14 +15,15 @@ TEMPLATE_DIRS = [Path(directory) for directory in settings.TEMPLATES[0]["DIRS"]]
 TEMPLATES = sorted(path for directory in TEMPLATE_DIRS for path in directory.rglob("*.html"))
 
 # Text that is the same in every language: the product's name, units and codes nobody translates.
-ALLOWED = {"Staffroom", "ms", "SKU", "IP", "API", "CSV", "XLSX", "E.164", "v", "#", "KPI", "TOTP", "QR"}
+ALLOWED = {"Staffroom", "ms", "SKU", "IP", "API", "CSV", "XLSX", "PDF", "E.164", "v", "#", "KPI", "TOTP", "QR"}
 
 BLOCK_TRANSLATE = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
 COMMENT_BLOCK = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S)
 # A block named *_class fills a class attribute (CSS names, not words).
 CLASS_BLOCK = re.compile(r"{%\s*block\s+\w+_class\s*%}.*?{%\s*endblock\b.*?%}", re.S)
 TAG_OR_VARIABLE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
-SCRIPT_OR_STYLE = re.compile(r"<(script|style|code)\b.*?</\1>", re.S | re.I)
+# A textarea holds a value (a snippet to copy, text being edited), never the page's own wording.
+SCRIPT_OR_STYLE = re.compile(r"<(script|style|code|textarea)\b.*?</\1>", re.S | re.I)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 READABLE_ATTRIBUTE = re.compile(r'\b(placeholder|title|aria-label|alt|label)\s*=\s*"([^"]*)"', re.I)
 HTML_TAG = re.compile(r"<[^>]*>", re.S)
