@@ -23,6 +23,7 @@ ACTION_MESSAGES = {
     "responsible_changed": _("Responsible: %(before)s → %(after)s"),
     "payment": _("Payment %(amount)s (%(method)s)"),
     "returned": _("Return of %(amount)s: %(reason)s"),
+    "allowance": _("Allowance of %(amount)s: %(reason)s"),
     "task_added": _("Task added: %(title)s"),
     "task_changed": _("Task changed: %(title)s"),
     "task_done": _("Task done: %(title)s"),
@@ -44,7 +45,7 @@ def _readable(message: str, params: dict) -> dict:
     elif message == "responsible_changed":
         for key in ("before", "after"):
             readable[key] = params.get(key) or gettext("nobody")
-    elif message in ("payment", "returned"):
+    elif message in ("payment", "returned", "allowance"):
         readable["amount"] = format_number(params.get("amount"), decimals=2)
         if "method" in params:
             readable["method"] = _payment_method_label(params["method"])

@@ -832,7 +832,8 @@ def order_allowance_grant(
         order,
         actor,
         ActionKind.ALLOWANCE,
-        _("Allowance of %(amount)s: %(reason)s") % {"amount": allowance.amount, "reason": allowance.reason},
+        "allowance",
+        {"amount": allowance.amount, "reason": allowance.reason},
         before=before,
         after={
             "allowance_amount": order.allowance_amount,

@@ -2,7 +2,8 @@
 
 The test starts its own redis-server on a free port (so it never touches another program's data); where the
 binary is missing it uses REDIS_TEST_URL. The worker runs in a thread of this process, so it shares the test
-database (committed data: `transactional_db`) and the in-memory mailbox.
+database (committed data: `transactional_db`) and the in-memory mailbox. It runs on PostgreSQL (CI's second pass):
+SQLite's shared in-memory test database locks whole tables across threads, which production never sees.
 """
 
 import datetime as dt
@@ -26,7 +27,7 @@ from config.celery import app
 from staffroom.runtime.models import OutboundEmail, PeriodicJob
 from staffroom.runtime.tasks import email_after_commit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 RESULT_TIMEOUT = 120
 
 

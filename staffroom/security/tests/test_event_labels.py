@@ -9,7 +9,8 @@ from staffroom.security.labels import EVENT_TYPE_LABELS, event_type_label
 from staffroom.security.services import security_event_record
 
 SOURCE = Path(settings.BASE_DIR) / "staffroom"
-LITERAL_EVENT = re.compile(r'event_type="([a-z_]+(?:\.[a-z_]+)?)"')
+# `event_type="…"` and the support console's `_platform_event("…", …)`, which records through the same chain.
+LITERAL_EVENT = re.compile(r'(?:event_type=|_platform_event\(\s*)"([a-z_]+(?:\.[a-z_]+)?)"')
 
 
 def test_every_event_type_the_code_records_has_a_name():

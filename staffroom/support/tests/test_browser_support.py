@@ -85,8 +85,8 @@ def test_an_enhancement_is_estimated_accepted_and_due_on_the_dashboard(
     import datetime as dt
 
     from django.utils import timezone
-    from django.utils.formats import date_format
 
+    from staffroom.core.formatting import format_datetime
     from staffroom.support import services
 
     services.support_account_set(operator=operator, business=owner.business, plan=SupportPlan.PAID)
@@ -124,7 +124,7 @@ def test_an_enhancement_is_estimated_accepted_and_due_on_the_dashboard(
     page.click("text=Accept estimate")
     page.wait_for_selector(".work[data-stage=in_progress]")
     ticket = Ticket.objects.for_business(owner.business).get(number=1)
-    shown_due = date_format(timezone.localtime(ticket.sla_due_at, owner.business.zone), "SHORT_DATETIME_FORMAT")
+    shown_due = format_datetime(ticket.sla_due_at, "short", tz=owner.business.zone, language="en")
     assert timezone.localtime(ticket.sla_due_at, owner.business.zone).date() == due
     page.goto("/")
     row = page.locator(".support-card tr[data-ticket='1']")
