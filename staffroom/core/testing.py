@@ -1,8 +1,10 @@
-"""Test helpers shared by every app: a fingerprint of all business data, to prove a refusal changed nothing."""
+"""Test helpers shared by every app: a fingerprint of all business data (to prove a refusal changed nothing), and
+a way to run work in real threads at the same moment (concurrency tests on PostgreSQL)."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 
 from django.apps import apps
 
@@ -37,3 +39,33 @@ def database_fingerprint() -> dict[str, str]:
             many.append(sorted(through.objects.values_list(*[f.attname for f in through._meta.concrete_fields])))
         fingerprint[label] = hashlib.sha256(repr((rows, many)).encode()).hexdigest()
     return fingerprint
+
+
+def run_at_once(count: int, work) -> list:
+    """Run `work(index)` in `count` threads released together; returns each result or the exception it raised.
+
+    Each thread closes its database connection, so the test database can be dropped afterwards.
+    """
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    outcomes = []
+    lock = threading.Lock()
+
+    def worker(index):
+        try:
+            barrier.wait()
+            result = work(index)
+        except Exception as error:
+            result = error
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -1,43 +1,17 @@
 """Real threads against PostgreSQL: twenty clients confirm the same online slot at once; exactly one is booked."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from staffroom.booking import services
 from staffroom.booking.calculations import code_hash
 from staffroom.booking.choices import RequestStatus
 from staffroom.booking.models import BookingRequest
 from staffroom.core.errors import Conflict
+from staffroom.core.testing import run_at_once
 from staffroom.scheduling.models import Appointment
 from staffroom.scheduling.tests.factories import local
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait()
-            result = work(index)
-        except Exception as error:
-            result = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_twenty_concurrent_online_bookings_of_one_slot_book_exactly_one(

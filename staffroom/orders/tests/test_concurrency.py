@@ -1,12 +1,10 @@
 """Real threads on PostgreSQL: of many managers claiming one order at once exactly one wins; concurrent edits of
 one order with the same version: exactly one is saved, the others get a conflict."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from staffroom.core.errors import Conflict
+from staffroom.core.testing import run_at_once
 from staffroom.orders import services
 from staffroom.orders.models import Order, OrderAction
 from staffroom.staff.tests.factories import make_employee
@@ -14,30 +12,6 @@ from staffroom.staff.tests.factories import make_employee
 from .factories import make_order
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait()
-            result = work(index)
-        except Exception as error:
-            result = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_concurrent_claims_of_one_order_have_exactly_one_winner(business, administrator):

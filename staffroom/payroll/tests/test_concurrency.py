@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from staffroom.core.errors import Conflict
+from staffroom.core.testing import run_at_once
 from staffroom.payroll import services
 from staffroom.payroll.models import PayrollRun
 from staffroom.scheduling.tests.factories import first_branch
-from staffroom.scheduling.tests.test_concurrency import run_at_once
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -1,12 +1,11 @@
 """Real threads against PostgreSQL: the database decides who gets a slot and which payment a key makes."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from staffroom.core.errors import Conflict
+from staffroom.core.testing import run_at_once
 from staffroom.payments import services as payments
 from staffroom.payments.models import Payment
 from staffroom.scheduling import services
@@ -15,30 +14,6 @@ from staffroom.scheduling.models import Appointment
 from .factories import local, make_client
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait()
-            result = work(index)
-        except Exception as error:
-            result = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_twenty_concurrent_bookings_of_one_slot_accept_exactly_one(
