@@ -18,7 +18,7 @@ from staffroom.scheduling.tests.factories import first_branch, local, make_appoi
 from staffroom.staff.demo import DEMO_PEOPLE
 from staffroom.staff.tests.factories import PASSWORD
 from staffroom.support.models import AgentRole
-from staffroom.support.tests.factories import make_agent
+from staffroom.support.tests.factories import make_agent, restore_default_sla_rules
 
 
 def _appointment(business, specialist):
@@ -154,6 +154,7 @@ def test_walk_every_menu_item_of_every_demo_role(language, live_server):
     from conftest import CHROMIUM, CHROMIUM_ARGS
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    restore_default_sla_rules()  # an earlier live-server test's flush removed the data migrations' rules
     load_demo(language)
     Person = get_user_model()
     emails = [person["email"] for person in DEMO_PEOPLE.values()]

@@ -9,7 +9,7 @@ import time_machine
 from staffroom.support import services
 from staffroom.support.models import AgentRole, SupportCalendar, SupportPlan
 
-from .factories import make_agent, make_operator
+from .factories import make_agent, make_operator, restore_default_sla_rules
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 # 2026-11-23 is a Monday.
@@ -23,13 +23,7 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def sla_rules(db):
-    """The default rules come from a data migration; a live-server test's flush removes them, so put them back."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("staffroom.support.migrations.0002_default_sla_rules").add_rules(apps, None)
-    import_module("staffroom.support.migrations.0004_training_rules_and_work_stages").add_rules(apps, None)
+    restore_default_sla_rules()
 
 
 @pytest.fixture

@@ -28,3 +28,13 @@ def post_estimate(agent, ticket, *, effort_hours=8, due_date, price="100.00", no
     return services.estimate_post(
         agent=agent, ticket=ticket, effort_hours=effort_hours, due_date=due_date, price=price, note=note
     )
+
+
+def restore_default_sla_rules():
+    """The default rules come from data migrations; a live-server test's flush removes them, so put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration in ("0002_default_sla_rules", "0004_training_rules_and_work_stages"):
+        import_module(f"staffroom.support.migrations.{migration}").add_rules(apps, None)
