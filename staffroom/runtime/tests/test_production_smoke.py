@@ -4,53 +4,23 @@ The server is a real subprocess; it reads the test database (committed data): on
 itself, on SQLite a file copy of the in-memory test database made after the data is written.
 """
 
-import contextlib
 import datetime as dt
 import json
-import os
 import re
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
 from staffroom.identity.services import api_token_create
+from staffroom.runtime.testing import gunicorn_server
 from staffroom.scheduling.tests.factories import local, make_client, make_service, make_weekly_schedule
 from staffroom.staff.tests.factories import PASSWORD
 from staffroom.tenancy.models import Branch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-START_TIMEOUT = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url(tmp_path: Path) -> str:
-    database = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = urllib.parse.quote(database["USER"] or "")
-        password = f":{urllib.parse.quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
-        return f"postgres://{user}{password}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    copy = tmp_path / "smoke.sqlite3"
-    target = sqlite3.connect(copy)
-    connection.ensure_connection()
-    connection.connection.backup(target)
-    target.close()
-    return f"sqlite:///{copy}"
 
 
 class Browser:
@@ -86,61 +56,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@contextlib.contextmanager
-def running_server(tmp_path: Path):
-    """gunicorn (2 workers, production settings) on a free port, over a copy of the data committed so far."""
-    port = _free_port()
-    metrics_dir = tmp_path / "prometheus"
-    metrics_dir.mkdir()
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": _database_url(tmp_path),
-        "SECRET_KEY": "smoke-test-secret-key-" + "x" * 40,
-        "MFA_ENCRYPTION_KEY": settings.MFA_ENCRYPTION_KEY,
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-        "METRICS_TOKEN": "smoke-scrape-token",
-        "CELERY_BROKER_URL": "",
-        "REDIS_URL": "",
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-    # What a deployment does before serving: collect the static files (hashed names, compressed) for whitenoise.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=Path(settings.BASE_DIR),
-        env=environment,
-        check=True,
-    )
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=Path(settings.BASE_DIR),
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health/live/", timeout=5)  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)  # waiting for the server to listen, not a timing assertion
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
 def test_gunicorn_with_production_settings_serves_sign_in_booking_health_and_metrics(
     business, owner, specialist, tmp_path
 ):
@@ -161,7 +76,7 @@ def test_gunicorn_with_production_settings_serves_sign_in_booking_health_and_met
         "starts_at": local(business, day, 11).isoformat(),
     }
 
-    with running_server(tmp_path) as base:
+    with gunicorn_server(tmp_path, METRICS_TOKEN="smoke-scrape-token") as base:
         browser = Browser(base)
         status, _headers, page = browser.request("GET", "/accounts/login/")
         assert status == 200, (tmp_path / "gunicorn.log").read_text()[-3000:]

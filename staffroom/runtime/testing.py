@@ -1,0 +1,97 @@
+"""Support for tests and benchmarks that run the real production server (gunicorn) as a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+START_TIMEOUT = 120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url_for_subprocess(directory: Path) -> str:
+    """A URL another process can open to see the committed data: on PostgreSQL the current (test) database itself,
+    on SQLite a file copy of the in-memory test database, made now."""
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = urllib.parse.quote(database["USER"] or "")
+        password = f":{urllib.parse.quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
+        host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+        return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+    copy = directory / "copy.sqlite3"
+    target = sqlite3.connect(copy)
+    connection.ensure_connection()
+    connection.connection.backup(target)
+    target.close()
+    return f"sqlite:///{copy}"
+
+
+@contextlib.contextmanager
+def gunicorn_server(directory: Path, *, workers: int = 2, settings_module: str = "config.settings.production", **env):
+    """gunicorn with the production configuration file on a free port, over a copy of the data committed so far;
+    yields its base URL. Static files are collected first, as a deployment does."""
+    port = free_port()
+    metrics_dir = directory / "prometheus"
+    metrics_dir.mkdir(exist_ok=True)
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": database_url_for_subprocess(directory),
+        "SECRET_KEY": "subprocess-server-secret-key-" + "x" * 40,
+        "MFA_ENCRYPTION_KEY": settings.MFA_ENCRYPTION_KEY,
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_ACCESS_LOG": "",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        "CELERY_BROKER_URL": "",
+        "REDIS_URL": "",
+        "STATIC_ROOT": str(directory / "static"),
+        **env,
+    }
+    root = Path(settings.BASE_DIR)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=environment, check=True
+    )
+    log_path = directory / "gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            cwd=root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/health/live/", timeout=5)  # noqa: S310
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    assert process.poll() is None, log_path.read_text()[-3000:]
+                    assert time.monotonic() < deadline, "gunicorn did not start"
+                    time.sleep(0.2)  # waiting for the server to listen, not a timing assertion
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
