@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from staffroom.scheduling import selectors
+from staffroom.catalog.models import SpecialistService
+from staffroom.core.errors import ValidationFailed
+from staffroom.scheduling import selectors, services
 from staffroom.scheduling.models import Appointment
 from staffroom.scheduling.services import MAX_APPOINTMENT_LENGTH
 from staffroom.staff.tests.factories import make_employee
@@ -116,6 +118,29 @@ def test_a_visit_from_the_previous_evening_past_midnight_still_shows_and_still_b
     )
     busy = selectors.busy_rows(business, [working_specialist.pk], local(business, DATE, 0), local(business, DATE, 23))
     assert busy[working_specialist.pk] == [(night.starts_at, night.ends_at)]
+
+
+def test_moving_a_visit_to_a_specialist_whose_durations_exceed_a_day_is_refused(
+    business, administrator, working_specialist, branch, haircut, a_client
+):
+    visit = services.appointment_create(
+        actor=administrator,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, DATE, 10),
+        services=[haircut],
+    )
+    slow = make_employee(business, full_name="Slow Sloane", provides_services=True)
+    make_weekly_schedule(slow, branch)
+    SpecialistService.objects.create(business=business, service=haircut, specialist=slow, duration_minutes=25 * 60)
+    with pytest.raises(ValidationFailed) as refused:
+        services.appointment_reschedule(
+            actor=administrator, appointment=visit, starts_at=local(business, DATE, 11), specialist=slow
+        )
+    assert "specialist_id" in refused.value.errors
+    visit.refresh_from_db()
+    assert (visit.specialist_id, visit.starts_at) == (working_specialist.pk, local(business, DATE, 10))
 
 
 @pytest.fixture
