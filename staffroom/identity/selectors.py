@@ -1,7 +1,9 @@
 """Reads for sign-in and tokens."""
 
+import datetime as dt
 import hmac
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import TOKEN_PREFIX, ApiToken, hash_token_secret
@@ -34,8 +36,25 @@ def employee_for_api_token(plain: str):
     if enrolment_required(employee):
         # Under the role's 2FA policy with no second factor yet: nothing but enrolment, which the API does not do.
         return None
-    ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=timezone.now())
+    _note_token_use(token)
     return employee
+
+
+# How stale `last_used_at` may get: a token used many times a minute writes its row at most once a minute.
+TOKEN_USE_RESOLUTION = dt.timedelta(seconds=60)
+
+
+def _note_token_use(token) -> None:
+    """Record the use at most once a minute per token.
+
+    The row just read tells whether a write is due (no statement at all if not); the UPDATE repeats the condition, so
+    concurrent requests of the same token write the row once.
+    """
+    now = timezone.now()
+    if token.last_used_at is not None and token.last_used_at >= now - TOKEN_USE_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_RESOLUTION)
+    ApiToken.objects.unscoped().filter(stale, pk=token.pk).update(last_used_at=now)
 
 
 def api_tokens_of(employee):

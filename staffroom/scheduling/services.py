@@ -29,9 +29,7 @@ from .choices import (
     ExceptionKind,
 )
 from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
-from .selectors import check_calendar_date, overlapping_appointment, working_intervals_around
-
-MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
+from .selectors import MAX_APPOINTMENT_LENGTH, check_calendar_date, overlapping_appointment, working_intervals_around
 
 # Apps above scheduling that react to staff changes of appointments (client notifications) register here; each
 # listener gets (event, appointment) inside the service's transaction: "created", "rescheduled", "cancelled".
@@ -473,6 +471,8 @@ def appointment_reschedule(
             raise field_error("ends_at", _("An appointment cannot be longer than a day."))
     else:
         ends_at = starts_at + length
+        if length > MAX_APPOINTMENT_LENGTH:  # another specialist's own durations may add up to more than a day
+            raise field_error("specialist_id", _("An appointment cannot be longer than a day."))
     outside_hours = _check_working_hours(
         actor, specialist, branch, starts_at, ends_at, confirm_outside_hours=confirm_outside_hours
     )
