@@ -1,6 +1,8 @@
 """The OpenAPI document names every schema once: one class per name, and each route's $refs are its own models."""
 
+import datetime as dt
 import enum
+import json
 import typing
 from collections import defaultdict
 
@@ -9,6 +11,8 @@ import pytest
 
 from config.api import api
 from staffroom.core.api import ERROR_SCHEMA_NAME
+from staffroom.payments.models import Payment
+from staffroom.scheduling.tests.factories import first_branch, local, make_appointment, make_client
 
 
 def _models_in(annotation, found: set) -> None:
@@ -111,3 +115,46 @@ def test_every_component_is_the_model_of_the_routes_that_refer_to_it(document):
     shared = {name: sorted(map(_qualified, models)) for name, models in classes_behind.items() if len(models) > 1}
     assert shared == {}
     assert strangers == []
+
+
+def _component(document, schema) -> dict:
+    """The schema a `$ref` points at (or the schema itself)."""
+    ref = schema.get("$ref")
+    return document["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
+
+
+def _documented_body(document, path, method) -> dict:
+    body = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return _component(document, body)
+
+
+def _documented_answer(document, path, method, status) -> dict:
+    answer = document["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+    return _component(document, answer)
+
+
+def test_the_documented_payment_body_is_the_one_the_route_takes(document, business, administrator, specialist, api_for):
+    documented = _documented_body(document, "/api/v1/payments", "post")
+    assert {"appointment_id", "amount", "method"} <= set(documented["required"])
+    appointment = make_appointment(
+        business,
+        specialist=specialist,
+        client=make_client(business),
+        branch=first_branch(business),
+        starts_at=local(business, dt.datetime.now(business.zone).date() + dt.timedelta(days=1), 10),
+    )
+    example = {"appointment_id": appointment.pk, "amount": "100.00", "method": "cash"}
+    body = {field: example[field] for field in documented["required"]}
+    response = api_for(administrator).post("/api/v1/payments", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Payment.objects.for_business(business).get().appointment_id == appointment.pk
+    answer = _documented_answer(document, "/api/v1/payments", "post", 201)
+    assert set(response.json()) == set(answer["properties"])
+
+
+def test_the_documented_sales_report_is_the_one_the_route_answers(document, owner, api_for):
+    response = api_for(owner).get("/api/v1/reports/sales", {"start": "2026-03-01", "end": "2026-03-31"})
+    assert response.status_code == 200
+    documented = _documented_answer(document, "/api/v1/reports/sales", "get", 200)
+    assert "total" in documented["properties"] and "totals" not in documented["properties"]
+    assert set(response.json()) == set(documented["properties"])
