@@ -15,6 +15,7 @@ from staffroom.staff.schemas import SeatPreviewOut
 from . import calculations, documents, selectors, services
 from .models import Invoice, Plan
 from .schemas import (
+    BillingPlanOut,
     BillingPriceChangeOut,
     BillingSavingsMonthOut,
     BillingSavingSuggestionOut,
@@ -22,7 +23,6 @@ from .schemas import (
     LedgerEventOut,
     MakeFreeIn,
     NextTermIn,
-    PlanOut,
     PurchaseIn,
     RealizedSavingOut,
     SavingsOut,
@@ -111,7 +111,7 @@ def subscription_detail(request):
     return subscription_out(_subscription(request))
 
 
-@router.get("/billing/plans", response=list[PlanOut])
+@router.get("/billing/plans", response=list[BillingPlanOut])
 @api_permission(Perm.BILLING_VIEW)
 def plan_list(request):
     return [plan_out(plan) for plan in selectors.offered_plans()]

@@ -8,7 +8,7 @@ from ninja import Schema
 from staffroom.core.api import IsoDate
 
 
-class PlanOut(Schema):
+class BillingPlanOut(Schema):
     id: int
     code: str
     version: int
@@ -23,7 +23,7 @@ class PlanOut(Schema):
 
 
 class SubscriptionOut(Schema):
-    plan: PlanOut
+    plan: BillingPlanOut
     status: str
     term_months: int
     term_start: date
@@ -34,7 +34,7 @@ class SubscriptionOut(Schema):
     paid_seats: int
     monthly_price: Decimal
     seat_version: int
-    next_plan: PlanOut
+    next_plan: BillingPlanOut
     next_term_months: int
     renewal_total: Decimal
 
@@ -134,6 +134,6 @@ class BillingSavingsMonthOut(Schema):
 
 
 class BillingPriceChangeOut(Schema):
-    plan: PlanOut
+    plan: BillingPlanOut
     effective_date: date
     announced_at: datetime

@@ -13,7 +13,7 @@ from . import selectors, services
 router = Router(tags=["api tokens"])
 
 
-class TokenOut(Schema):
+class IdentityTokenOut(Schema):
     id: int
     name: str
     key_id: str
@@ -22,7 +22,7 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-class TokenCreatedOut(TokenOut):
+class TokenCreatedOut(IdentityTokenOut):
     token: str = Field(..., description="Shown once; store it now.")
 
 
@@ -30,7 +30,7 @@ class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
 
 
-@router.get("/tokens", response=list[TokenOut])
+@router.get("/tokens", response=list[IdentityTokenOut])
 @api_permission(EMPLOYEE)
 def token_list(request):
     return list(selectors.api_tokens_of(request.employee))
@@ -41,10 +41,10 @@ def token_list(request):
 @api_reauthentication_required  # SECURITY.md 32: a session cookie must have confirmed recently to mint a token
 def token_create(request, payload: TokenIn):
     token, plain = services.api_token_create(actor=request.employee, name=payload.name)
-    return Status(201, {**TokenOut.from_orm(token).dict(), "token": plain})
+    return Status(201, {**IdentityTokenOut.from_orm(token).dict(), "token": plain})
 
 
-@router.post("/tokens/{token_id}/revoke", response=TokenOut)
+@router.post("/tokens/{token_id}/revoke", response=IdentityTokenOut)
 @api_permission(EMPLOYEE)
 def token_revoke(request, token_id: int):
     token = get_for_business_or_404(selectors.api_tokens_of(request.employee), request.business, pk=token_id)

@@ -26,15 +26,15 @@ from .schemas import (
     OrderOut,
     OrderPageOut,
     OrdersAllowanceIn,
+    OrdersPaymentIn,
+    OrdersSalesReportOut,
+    OrdersStatusIn,
     OrderUpdateIn,
-    PaymentIn,
     PaymentTakenOut,
     ProductIn,
     ProductOut,
     ReassignIn,
     ReturnIn,
-    SalesReportOut,
-    StatusIn,
     TaskIn,
     TaskOut,
     TaskUpdateIn,
@@ -166,7 +166,7 @@ def order_update(request, order_id: int, payload: OrderUpdateIn):
 
 @router.post("/orders/{order_id}/status", response=OrderOut, exclude_unset=True)
 @api_permission(EMPLOYEE)
-def order_status(request, order_id: int, payload: StatusIn):
+def order_status(request, order_id: int, payload: OrdersStatusIn):
     """Move the order along the pipeline; a refused move answers 409 with `allowed_transitions`."""
     services.order_status_change(
         actor=request.employee,
@@ -201,7 +201,7 @@ def order_reassign(request, order_id: int, payload: ReassignIn):
 
 @router.post("/orders/{order_id}/payments", response={201: PaymentTakenOut}, exclude_unset=True)
 @api_permission(Perm.PAYMENTS_PROCESS)
-def order_payment(request, order_id: int, payload: PaymentIn):
+def order_payment(request, order_id: int, payload: OrdersPaymentIn):
     link = services.order_payment_take(
         actor=request.employee,
         order=_order(request, order_id),
@@ -363,13 +363,13 @@ def product_update(request, product_id: int, payload: ProductIn):
     return product_out(services.product_update(actor=request.employee, product=product, **payload.dict()))
 
 
-class SalesQuery(Schema):
+class OrdersSalesQuery(Schema):
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
     manager_id: int | None = None
 
 
-def _sales_report(request, filters: SalesQuery) -> dict:
+def _sales_report(request, filters: OrdersSalesQuery) -> dict:
     today = timezone.localtime(timezone.now(), request.business.zone).date()
     date_to = filters.date_to or today
     date_from = filters.date_from or date_to.replace(day=1)
@@ -386,9 +386,9 @@ def _sales_report(request, filters: SalesQuery) -> dict:
     )
 
 
-@router.get("/reports/sales-by-manager", response=SalesReportOut, tags=["reports"])
+@router.get("/reports/sales-by-manager", response=OrdersSalesReportOut, tags=["reports"])
 @api_permission(Perm.REPORTS_VIEW_SALES)
-def sales_by_manager(request, filters: Query[SalesQuery]):
+def sales_by_manager(request, filters: Query[OrdersSalesQuery]):
     """Orders sold in the period per responsible manager: gross, discounts, returns, allowances,
     net = gross − returns − allowances − discounts."""
     return _sales_report(request, filters)
@@ -397,7 +397,7 @@ def sales_by_manager(request, filters: Query[SalesQuery]):
 @router.get("/reports/sales-by-manager.csv", response={200: None}, tags=["reports"])
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
-def sales_by_manager_csv(request, filters: Query[SalesQuery]):
+def sales_by_manager_csv(request, filters: Query[OrdersSalesQuery]):
     report = _sales_report(request, filters)
     content = services.sales_by_manager_export_csv(
         actor=request.employee, report=report, filters={k: str(v) for k, v in filters.dict().items() if v}

@@ -15,7 +15,7 @@ class EmployeeRef(Schema):
     full_name: str
 
 
-class ClientRef(Schema):
+class OrdersClientRef(Schema):
     id: int
     full_name: str
     phone: str
@@ -43,7 +43,7 @@ class ItemOut(Schema):
     returned_amount: Decimal
 
 
-class PaymentOut(Schema):
+class OrdersPaymentOut(Schema):
     id: int
     amount: Decimal
     refunded_amount: Decimal
@@ -80,7 +80,7 @@ class OrderOut(Schema):
     access: str = Field(description="`full`, or `limited` for a colleague's order (only the fields above)")
     # Only in the full form:
     created_at: str | None = None
-    client: ClientRef | None = None
+    client: OrdersClientRef | None = None
     fulfilment: str | None = None
     pickup_branch: BranchRef | None = None
     delivery_address: str | None = None
@@ -98,7 +98,7 @@ class OrderOut(Schema):
     # Only in the full form of one order (the card):
     allowed_transitions: list[str] | None = None
     items: list[ItemOut] | None = None
-    payments: list[PaymentOut] | None = None
+    payments: list[OrdersPaymentOut] | None = None
     returns: list[ReturnOut] | None = None
     allowances: list[OrdersAllowanceOut] | None = None
 
@@ -141,7 +141,7 @@ class OrderUpdateIn(Schema):
     comment: str | None = Field(None, max_length=5000)
 
 
-class StatusIn(Schema):
+class OrdersStatusIn(Schema):
     status: str
     expected_version: int | None = None
 
@@ -151,7 +151,7 @@ class ReassignIn(Schema):
     expected_version: int | None = None
 
 
-class PaymentIn(Schema):
+class OrdersPaymentIn(Schema):
     amount: Decimal = Field(max_digits=14, decimal_places=2, gt=0)
     method: str
     idempotency_key: str = Field("", max_length=100)
@@ -231,7 +231,7 @@ class ProductIn(Schema):
     is_active: bool = True
 
 
-class SalesRowOut(Schema):
+class OrdersSalesRowOut(Schema):
     manager: EmployeeRef | None
     orders: int
     gross: Decimal
@@ -251,9 +251,9 @@ class SalesTotalsOut(Schema):
     net: Decimal
 
 
-class SalesReportOut(Schema):
+class OrdersSalesReportOut(Schema):
     date_from: dt.date
     date_to: dt.date
     currency: str
-    rows: list[SalesRowOut]
+    rows: list[OrdersSalesRowOut]
     totals: SalesTotalsOut

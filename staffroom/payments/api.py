@@ -19,7 +19,7 @@ from .models import Allowance, Payment
 router = Router(tags=["payments"])
 
 
-class PaymentIn(Schema):
+class PaymentsPaymentIn(Schema):
     appointment_id: int
     amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
     method: str
@@ -45,7 +45,7 @@ class RefundOut(Schema):
     processed_at: dt.datetime
 
 
-class PaymentOut(Schema):
+class PaymentsPaymentOut(Schema):
     id: int
     appointment_id: int | None
     client_id: int | None
@@ -129,7 +129,7 @@ def _key(request, body_key: str) -> str:
     return body_key or request.headers.get("Idempotency-Key", "")
 
 
-@router.get("/payments", response=list[PaymentOut])
+@router.get("/payments", response=list[PaymentsPaymentOut])
 @api_permission(Perm.PAYMENTS_VIEW_FINANCES)
 def payment_list(request, date: IsoDate | None = None, branch_id: int | None = None, appointment_id: int | None = None):
     from staffroom.scheduling.selectors import business_day_bounds, check_calendar_date
@@ -145,9 +145,9 @@ def payment_list(request, date: IsoDate | None = None, branch_id: int | None = N
     return list(queryset[:1000])
 
 
-@router.post("/payments", response={200: PaymentOut, 201: PaymentOut})
+@router.post("/payments", response={200: PaymentsPaymentOut, 201: PaymentsPaymentOut})
 @api_permission(Perm.PAYMENTS_PROCESS)
-def payment_create(request, payload: PaymentIn):
+def payment_create(request, payload: PaymentsPaymentIn):
     """Take a payment for a visit. The same idempotency key again answers 200 with the first payment."""
     from staffroom.scheduling.models import Appointment
 
@@ -164,7 +164,7 @@ def payment_create(request, payload: PaymentIn):
     return Status(200 if payment.is_repeat else 201, payment)
 
 
-@router.get("/payments/{payment_id}", response=PaymentOut)
+@router.get("/payments/{payment_id}", response=PaymentsPaymentOut)
 @api_permission(Perm.PAYMENTS_VIEW_FINANCES)
 def payment_detail(request, payment_id: int):
     return get_for_business_or_404(Payment, request.business, pk=payment_id)

@@ -97,7 +97,7 @@ class RunOut(Schema):
     payslips: list[dict]
 
 
-class LineOut(Schema):
+class PayrollLineOut(Schema):
     id: int
     kind: str
     rule_id: int | None
@@ -121,7 +121,7 @@ class PayslipOut(Schema):
     scheme_name: str
     total: Decimal
     is_locked: bool
-    lines: list[LineOut]
+    lines: list[PayrollLineOut]
 
 
 def scheme_out(scheme: PayScheme) -> dict:

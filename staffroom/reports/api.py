@@ -25,7 +25,7 @@ router = Router(tags=["reports"])
 MAX_REPORT_DAYS = 731
 
 
-class SalesQuery(Schema):
+class ReportsSalesQuery(Schema):
     start: IsoDate
     end: IsoDate
     group_by: str = "period"
@@ -46,17 +46,17 @@ class FiguresOut(Schema):
     average_check: Decimal | None
 
 
-class SalesRowOut(Schema):
+class ReportsSalesRowOut(Schema):
     key: dict
     labels: dict
     figures: FiguresOut
 
 
-class SalesReportOut(Schema):
+class ReportsSalesReportOut(Schema):
     currency: str
     group_by: list[str]
     grouping: str
-    rows: list[SalesRowOut]
+    rows: list[ReportsSalesRowOut]
     total: FiguresOut
 
 
@@ -81,7 +81,7 @@ class KpiTargetIn(Schema):
     target: Decimal | None = None
 
 
-def parse_sales_query(employee, query: SalesQuery) -> tuple[SalesFilter, tuple[str, ...], str]:
+def parse_sales_query(employee, query: ReportsSalesQuery) -> tuple[SalesFilter, tuple[str, ...], str]:
     """Shared by the API and the page: dates in order, known dimensions, ids of this business only."""
     from staffroom.catalog.models import ServiceCategory
     from staffroom.staff.models import Employee
@@ -123,9 +123,9 @@ def figures_out(figures) -> dict:
     }
 
 
-@router.get("/reports/sales", response=SalesReportOut)
+@router.get("/reports/sales", response=ReportsSalesReportOut)
 @api_permission(Perm.REPORTS_VIEW_SALES)
-def sales(request, query: Query[SalesQuery]):
+def sales(request, query: Query[ReportsSalesQuery]):
     sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
     report = sales_report(request.business, sales_filter, group_by, grouping)
     return {
@@ -150,7 +150,7 @@ def sales(request, query: Query[SalesQuery]):
 @router.get("/reports/sales/export", response={200: None})
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
-def sales_export(request, query: Query[SalesQuery], format: str = "csv"):
+def sales_export(request, query: Query[ReportsSalesQuery], format: str = "csv"):
     sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
     content = services.sales_report_export(
         actor=request.employee, sales_filter=sales_filter, group_by=group_by, grouping=grouping, fmt=format

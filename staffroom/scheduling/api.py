@@ -67,7 +67,7 @@ class ExceptionOut(Schema):
     note: str
 
 
-class ClientRef(Schema):
+class SchedulingClientRef(Schema):
     id: int
     full_name: str
     phone: str
@@ -75,7 +75,7 @@ class ClientRef(Schema):
     contacts_masked: bool
 
 
-class LineOut(Schema):
+class SchedulingLineOut(Schema):
     service_id: int
     service_name: str
     category_id: int | None
@@ -90,7 +90,7 @@ class AppointmentOut(Schema):
     branch_id: int
     specialist_id: int
     specialist_name: str
-    client: ClientRef
+    client: SchedulingClientRef
     starts_at: dt.datetime
     ends_at: dt.datetime
     status: str
@@ -99,7 +99,7 @@ class AppointmentOut(Schema):
     created_at: dt.datetime
     note: str
     cancellation_reason: str
-    lines: list[LineOut]
+    lines: list[SchedulingLineOut]
     price: Decimal | None
     discount_amount: Decimal | None
     total: Decimal | None
@@ -135,7 +135,7 @@ class CancelIn(Schema):
     expected_version: int | None = None
 
 
-class StatusIn(Schema):
+class SchedulingStatusIn(Schema):
     status: str
     expected_version: int | None = None
 
@@ -509,7 +509,7 @@ def appointment_cancel(request, appointment_id: int, payload: CancelIn):
 
 @router.post("/appointments/{appointment_id}/status", response=AppointmentOut)
 @api_permission(Perm.CALENDAR_EDIT_APPOINTMENT)
-def appointment_status(request, appointment_id: int, payload: StatusIn):
+def appointment_status(request, appointment_id: int, payload: SchedulingStatusIn):
     appointment = load_visible_appointment(request, appointment_id)
     services.appointment_status_set(
         actor=request.employee,

@@ -48,7 +48,7 @@ class SignInIn(Schema):
     business_id: int | None = None
 
 
-class TokenOut(Schema):
+class SecurityTokenOut(Schema):
     token: str = Field(..., description="Shown once; send it as `Authorization: Bearer <token>`.")
     business_id: int
     employee_id: int
@@ -113,7 +113,7 @@ def _token_for(request, employee: Employee, name: str, attempt_id: str | None = 
     return Status(201, {"token": plain, "business_id": employee.business_id, "employee_id": employee.pk})
 
 
-@router.post("/auth/sign-in", response={201: TokenOut, 202: ChallengeOut}, auth=None)
+@router.post("/auth/sign-in", response={201: SecurityTokenOut, 202: ChallengeOut}, auth=None)
 @api_permission(PUBLIC)
 def sign_in(request, payload: SignInIn):
     """Password step of a token sign-in: a token at once, or a second-factor challenge (202)."""
@@ -145,7 +145,7 @@ def sign_in(request, payload: SignInIn):
     return Status(202, {"challenge": challenge, "methods": methods, "expires_in": CHALLENGE_SECONDS})
 
 
-@router.post("/auth/sign-in/verify", response={201: TokenOut}, auth=None)
+@router.post("/auth/sign-in/verify", response={201: SecurityTokenOut}, auth=None)
 @api_permission(PUBLIC)
 def sign_in_verify(request, payload: VerifyIn):
     data = _challenge_load(payload.challenge)
@@ -186,7 +186,7 @@ def sign_in_cancel(request, payload: ChallengeIn):
     return Status(204, None)
 
 
-@router.post("/auth/sign-in/approval/complete", response={201: TokenOut, 202: StateOut}, auth=None)
+@router.post("/auth/sign-in/approval/complete", response={201: SecurityTokenOut, 202: StateOut}, auth=None)
 @api_permission(PUBLIC)
 def sign_in_approval_complete(request, payload: ChallengeIn):
     """Poll after asking for approval: 202 while pending, a token once approved, 401 when refused or expired."""

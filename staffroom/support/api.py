@@ -77,7 +77,7 @@ class AssignIn(Schema):
     assignee_id: int | None = None
 
 
-class StatusIn(Schema):
+class SupportStatusIn(Schema):
     status: str
 
 
@@ -110,7 +110,7 @@ class ReasonIn(Schema):
     reason: str
 
 
-class PlanOut(Schema):
+class SupportPlanOut(Schema):
     plan: str
     plan_label: str
     manager: str | None
@@ -368,7 +368,7 @@ def _load(request, number: int) -> Ticket:
 # --- business routes ---------------------------------------------------------------------------------------------
 
 
-@router.get("/support/plan", response=PlanOut)
+@router.get("/support/plan", response=SupportPlanOut)
 @api_permission(Perm.SUPPORT_VIEW)
 def support_plan(request):
     account = selectors.support_account_for(request.business)
@@ -625,7 +625,7 @@ def agent_assign(request, ticket_id: int, payload: AssignIn):
 
 @agent_router.post("/support-desk/tickets/{ticket_id}/status", response=AgentTicketDetailOut)
 @api_permission(SUPPORT_AGENT)
-def agent_status(request, ticket_id: int, payload: StatusIn):
+def agent_status(request, ticket_id: int, payload: SupportStatusIn):
     services.ticket_status_change(
         agent=request.support_agent, ticket=selectors.ticket_for_agent(ticket_id), status=payload.status
     )
