@@ -37,15 +37,21 @@ def client_list(request):
     )
 
 
+PICKER_FIELDS = ("client_id", "client")
+
+
 @permission_required(Perm.CLIENTS_VIEW)
 def client_picker(request):
-    """htmx: radio options for the booking form's client search (contacts masked as elsewhere)."""
+    """htmx: radio options for the booking and order forms' client search (contacts masked as elsewhere); `field`
+    names the radio input (`client_id` for the booking form, `client` for the order form)."""
     query = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "")
+    field = field if field in PICKER_FIELDS else PICKER_FIELDS[0]
     rows = []
     if len(query) >= 2:
         clients = selectors.client_search(request.business, query)[:15]
         rows = [(client, services.client_contacts_for(request.employee, client)) for client in clients]
-    return render(request, "clients/_picker.html", {"rows": rows, "query": query})
+    return render(request, "clients/_picker.html", {"rows": rows, "query": query, "field": field})
 
 
 @permission_required(Perm.CLIENTS_EDIT)

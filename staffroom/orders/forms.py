@@ -30,6 +30,17 @@ class OrderDetailsForm(forms.Form):
         self.fields["client"].queryset = Client.objects.for_business(business).filter(is_deleted=False)
         self.fields["pickup_branch"].queryset = Branch.objects.for_business(business).filter(is_active=True)
 
+    def chosen_client(self):
+        """The client the page shows as picked (the posted one, or the order's), found only in this business; the
+        page offers the others through the search picker instead of a list of every client."""
+        value = self["client"].value()
+        if isinstance(value, Client):
+            value = value.pk
+        try:
+            return self.fields["client"].queryset.filter(pk=int(value)).first() if value else None
+        except (TypeError, ValueError):
+            return None
+
 
 DETAIL_FIELD_NAMES = ("client", "fulfilment", "pickup_branch", "delivery_address", "delivery_notes", "comment")
 

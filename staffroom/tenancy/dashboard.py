@@ -70,9 +70,40 @@ def today_dashboard(employee) -> dict:
         result["schedule"] = schedule
         result["late"] = [a for a in schedule if a.is_late]
         result["unpaid"] = [a for a in schedule if a.is_unpaid]
+    if has_permission(employee, Perm.ORDERS_CREATE) or has_permission(employee, Perm.ORDERS_CLAIM):
+        result["my_orders"] = _my_orders(employee)
+    if has_permission(employee, Perm.TASKS_VIEW):
+        result["my_overdue_tasks"] = _my_overdue_tasks(employee, now)
     if has_permission(employee, Perm.PAYMENTS_VIEW_FINANCES):
         result.update(_money(employee, start, end, week_start, today))
     return result
+
+
+OPEN_ORDER_STATUSES = ("new", "in_progress", "paid", "shipped")
+
+
+def _my_orders(employee) -> dict:
+    """The employee's own orders still in hand (not completed, cancelled or returned), oldest first."""
+    from staffroom.orders.models import Order
+
+    queryset = Order.objects.for_business(employee.business).filter(
+        responsible=employee, status__in=OPEN_ORDER_STATUSES
+    )
+    total = queryset.aggregate(total=Sum("total"))["total"] or Decimal(0)
+    rows = list(queryset.select_related("client").order_by("created_at", "id")[:50])
+    return {"rows": rows, "count": queryset.count(), "total": round_money(total, employee.business.currency)}
+
+
+def _my_overdue_tasks(employee, now) -> list:
+    """Open order tasks assigned to the employee whose due time has passed, the most overdue first."""
+    from staffroom.orders.models import OrderTask
+
+    return list(
+        OrderTask.objects.for_business(employee.business)
+        .filter(assignee=employee, is_done=False, due_at__lt=now)
+        .select_related("order")
+        .order_by("due_at", "id")[:50]
+    )
 
 
 def _money(employee, start, end, week_start, today) -> dict:

@@ -172,3 +172,31 @@ def test_partial_return_in_the_page(client_for, administrator, own_order):
     assert response.status_code == 302
     own_order.refresh_from_db()
     assert own_order.returned_amount == Decimal("95.00") and own_order.paid_amount == Decimal("95.00")
+
+
+def test_page_edit_adds_and_removes_rows(business, client_for, manager, own_order):
+    comb = make_product(business, price="40.00")
+    brush = make_product(business, price="60.00")
+    browser = client_for(manager)
+    added = _edit_form(own_order, item_1=f"product:{comb.pk}", quantity_1=2, item_2=f"product:{brush.pk}", quantity_2=1)
+    assert browser.post(f"/orders/{own_order.pk}/edit/", added).status_code == 302
+    own_order.refresh_from_db()
+    assert own_order.items.count() == 3
+    assert own_order.total == Decimal("330.00")  # 2 x 100.00 - 10.00 + 2 x 40.00 + 60.00
+    page = browser.get(f"/orders/{own_order.pk}/edit/").content.decode()
+    assert 'name="item_4"' in page  # two spare rows after the three lines, for adding more
+    lines = {item.product_id: item for item in own_order.items.all()}
+    kept = lines[comb.pk]
+    removed = {
+        "client": own_order.client_id,
+        "fulfilment": own_order.fulfilment,
+        "delivery_address": own_order.delivery_address,
+        "version": own_order.version,
+        "item_0": f"product:{comb.pk}",
+        "quantity_0": 3,
+        "price_0": kept.unit_price,
+    }
+    assert browser.post(f"/orders/{own_order.pk}/edit/", removed).status_code == 302
+    own_order.refresh_from_db()
+    assert [(item.product_id, item.quantity) for item in own_order.items.all()] == [(comb.pk, 3)]
+    assert own_order.total == Decimal("120.00")
