@@ -37,7 +37,7 @@ def plan_out(plan: Plan) -> dict:
         "id": plan.pk,
         "code": plan.code,
         "version": plan.version,
-        "name": plan.name,
+        "name": plan.display_name,
         "currency": plan.currency,
         "base_price": plan.base_price,
         "free_seats": plan.free_seats,
@@ -240,7 +240,7 @@ def savings_suggestions(request):
         {
             "kind": item.kind,
             "plan_id": item.plan.pk,
-            "plan": item.plan.name,
+            "plan": item.plan.display_name,
             "months": item.months,
             "monthly_saving": item.monthly_saving,
             "renewal_total": item.renewal_total,

@@ -7,11 +7,20 @@ from fractions import Fraction
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from staffroom.core.labels import builtin_name
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import CURRENCY_CHOICES, MoneyField
 
 from .calculations import LedgerState, PriceTerms, paid_through
+
+# The platform's own plans: their stored names follow the reader's language until someone renames them.
+BUILTIN_PLAN_NAMES = {
+    "start": pgettext_lazy("billing plan", "Start"),
+    "standard": pgettext_lazy("billing plan", "Standard"),
+    "business": pgettext_lazy("billing plan", "Business"),
+}
 
 
 def _percent_field(label):
@@ -50,7 +59,12 @@ class Plan(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return f"{self.display_name} (v{self.version})"
+
+    @property
+    def display_name(self) -> str:
+        """A built-in plan's name in the reader's language; a name someone typed is shown as entered."""
+        return builtin_name(self.name, BUILTIN_PLAN_NAMES.get(self.code))
 
     def clean(self) -> None:
         # SECURITY.md 38: a discount outside 0-100 % would make a negative price at the next invoice.
@@ -189,6 +203,8 @@ CAUSE_LABELS = {
     "subscription.trial_started": _("Trial started"),
 }
 
+INVOICE_CAUSE_PREFIX = "invoice "
+
 
 class SeatLedgerEvent(BusinessOwnedModel):
     """Append-only: every change of the billable count or prepaid value, with what caused it."""
@@ -233,6 +249,9 @@ class SeatLedgerEvent(BusinessOwnedModel):
 
     @property
     def cause_label(self) -> str:
+        if self.cause.startswith(INVOICE_CAUSE_PREFIX):
+            # A payment's cause is stored as "invoice <number>"; the word follows the reader's language.
+            return _("Invoice %(number)s") % {"number": self.cause.removeprefix(INVOICE_CAUSE_PREFIX)}
         return str(CAUSE_LABELS.get(self.cause, self.cause))
 
 

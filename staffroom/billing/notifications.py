@@ -124,9 +124,13 @@ def _message(notice: BillingNotice) -> tuple[str, list[str], list[tuple[str, byt
     else:
         plan = notice.plan
         terms_before = subscription.plan.price_terms
-        subject = _("New prices for %(plan)s from %(date)s") % {"plan": plan.name, "date": _date(notice.effective_date)}
+        subject = _("New prices for %(plan)s from %(date)s") % {
+            "plan": plan.display_name,
+            "date": _date(notice.effective_date),
+        }
         lines = [
-            _("The price of %(plan)s changes. Your current term is paid and keeps its price.") % {"plan": plan.name},
+            _("The price of %(plan)s changes. Your current term is paid and keeps its price.")
+            % {"plan": plan.display_name},
             _("From the term that starts on %(date)s your monthly list price is %(before)s → %(after)s.")
             % {
                 "date": _date(notice.effective_date),

@@ -22,6 +22,7 @@ from staffroom.staff.selectors import billable_employee_count
 
 from . import calculations, notifications
 from .models import (
+    INVOICE_CAUSE_PREFIX,
     Invoice,
     InvoiceKind,
     InvoiceStatus,
@@ -525,7 +526,7 @@ def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.
         billable_before=billable_now,
         billable_after=invoice.billable_count,
         paid_until_before=paid_until_before,
-        cause=f"invoice {invoice.number}",
+        cause=f"{INVOICE_CAUSE_PREFIX}{invoice.number}",
         actor_label=actor_label,
     )
     invoice.is_applied = True

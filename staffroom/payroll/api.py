@@ -297,7 +297,7 @@ def payslip_out(payslip: Payslip) -> dict:
                 "base": line.base,
                 "rate": line.rate,
                 "amount": line.amount,
-                "explanation": line.explanation,
+                "explanation": line.explanation_text,
                 "facts_url": f"/api/v1/payroll/payslip-lines/{line.pk}/facts",
             }
             for line in payslip.lines.all()

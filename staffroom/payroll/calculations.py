@@ -7,12 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats
-from django.utils.translation import gettext as _
-
 from staffroom.core.money import round_money
 
 from .choices import KpiMetric, RuleKind
+from .labels import source_explanation
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -113,42 +111,37 @@ class PayLine:
     category_ids: tuple[int | None, ...] = ()
     metric: str = ""
     is_correction: bool = False
+    # The explanation as a message code and its parameters (staffroom.payroll.labels), shown in the reader's language.
+    message: str = ""
+    params: dict = field(default_factory=dict)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", "\u202f")
+def _params(values: dict) -> dict:
+    """JSON-ready parameters: figures as their exact text."""
+    return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-
-
-def _date(value: dt.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+def _line(rule_key, kind, base, rate, amount, message: str, values: dict, **extra) -> PayLine:
+    params = _params(values)
+    return PayLine(
+        rule_key, kind, base, rate, amount, source_explanation(message, params), message=message, params=params, **extra
+    )
 
 
 def _prorated_fixed(rule: RuleSpec, employment: Employment, currency: str, *, deduction: bool) -> PayLine:
     amount = round_money(prorated(rule.amount, employment), currency)
     values = {
-        "full": _money(rule.amount),
+        "full": rule.amount,
         "days": employment.employed_days,
         "period_days": employment.period_days,
-        "first": _date(employment.first_day),
-        "last": _date(employment.last_day),
-        "amount": _money(amount),
+        "first": employment.first_day.isoformat(),
+        "last": employment.last_day.isoformat(),
+        "amount": amount,
     }
+    message = "deduction_prorated" if deduction else "fixed_prorated"
     if deduction:
-        text = _(
-            "Deduction %(full)s for %(days)s of %(period_days)s calendar days employed (%(first)s – %(last)s): "
-            "%(full)s × %(days)s / %(period_days)s = %(amount)s"
-        )
         amount = -amount
-    else:
-        text = _(
-            "Fixed amount %(full)s for %(days)s of %(period_days)s calendar days employed (%(first)s – %(last)s): "
-            "%(full)s × %(days)s / %(period_days)s = %(amount)s"
-        )
-    return PayLine(rule.key, rule.kind, Decimal(employment.employed_days), rule.amount, amount, text % values)
+    return _line(rule.key, rule.kind, Decimal(employment.employed_days), rule.amount, amount, message, values)
 
 
 def kpi_value(facts: PayFacts, metric: str) -> Decimal:
@@ -195,94 +188,58 @@ def _earning_line(rule: RuleSpec, rules: Sequence[RuleSpec], facts: PayFacts, cu
         return _prorated_fixed(rule, facts.employment, currency, deduction=False)
     if kind == RuleKind.FIXED:
         amount = round_money(rule.amount, currency)
-        return PayLine(
-            rule.key,
-            kind,
-            ZERO,
-            rule.amount,
-            amount,
-            _("Fixed amount for the period: %(amount)s") % {"amount": _money(amount)},
-        )
+        return _line(rule.key, kind, ZERO, rule.amount, amount, "fixed", {"amount": amount})
     if kind == RuleKind.SERVICES_PERCENT:
         categories = _services_categories(rule, rules, facts)
         base = sum((facts.services_revenue.get(c, ZERO) for c in categories), ZERO)
         amount = round_money(base * rule.percent / HUNDRED, currency)
         others_named = any(r.kind == RuleKind.SERVICES_PERCENT and r.category_id is not None for r in rules)
-        scope = rule.category_name or (_("other services") if others_named else _("all services"))
-        explanation = _(
-            "%(percent)s %% of own services revenue (%(scope)s) after discounts and returns: %(base)s × %(percent)s %% = %(amount)s"
-        ) % {"percent": _number(rule.percent), "scope": scope, "base": _money(base), "amount": _money(amount)}
-        return PayLine(rule.key, kind, base, rule.percent, amount, explanation, category_ids=categories)
+        values = {"percent": rule.percent, "base": base, "amount": amount}
+        if rule.category_name:
+            values.update(scope="category", scope_name=rule.category_name)
+        else:
+            values["scope"] = "other" if others_named else "all"
+        return _line(rule.key, kind, base, rule.percent, amount, "services_percent", values, category_ids=categories)
     if kind == RuleKind.PRODUCT_SALES_PERCENT:
         base = facts.product_sales
         amount = round_money(base * rule.percent / HUNDRED, currency)
-        explanation = _("%(percent)s %% of own product sales: %(base)s × %(percent)s %% = %(amount)s") % {
-            "percent": _number(rule.percent),
-            "base": _money(base),
-            "amount": _money(amount),
-        }
-        return PayLine(rule.key, kind, base, rule.percent, amount, explanation)
+        values = {"percent": rule.percent, "base": base, "amount": amount}
+        return _line(rule.key, kind, base, rule.percent, amount, "product_sales_percent", values)
     if kind == RuleKind.PER_APPOINTMENT_CREATED:
         count = facts.appointments_created_arrived if rule.only_arrived else facts.appointments_created
         amount = round_money(rule.amount * count, currency)
-        if rule.only_arrived:
-            text = _("%(count)s appointments created whose visit arrived × %(rate)s = %(amount)s")
-        else:
-            text = _("%(count)s appointments created × %(rate)s = %(amount)s")
-        explanation = text % {"count": count, "rate": _money(rule.amount), "amount": _money(amount)}
-        return PayLine(rule.key, kind, Decimal(count), rule.amount, amount, explanation)
+        message = "appointments_created_arrived" if rule.only_arrived else "appointments_created"
+        values = {"count": count, "rate": rule.amount, "amount": amount}
+        return _line(rule.key, kind, Decimal(count), rule.amount, amount, message, values)
     if kind == RuleKind.PER_VISIT_ARRIVED:
         count = facts.visits_arrived
         amount = round_money(rule.amount * count, currency)
-        explanation = _("%(count)s own visits that arrived × %(rate)s = %(amount)s") % {
-            "count": count,
-            "rate": _money(rule.amount),
-            "amount": _money(amount),
-        }
-        return PayLine(rule.key, kind, Decimal(count), rule.amount, amount, explanation)
+        values = {"count": count, "rate": rule.amount, "amount": amount}
+        return _line(rule.key, kind, Decimal(count), rule.amount, amount, "visits_arrived", values)
     return None
-
-
-def _metric_label(metric: str) -> str:
-    try:
-        return str(KpiMetric(metric).label)
-    except ValueError:
-        return metric
 
 
 def _bonus_line(rule: RuleSpec, facts: PayFacts, earnings: Decimal, currency: str) -> PayLine:
     value = kpi_value(facts, rule.metric)
     tier = reached_tier(rule.tiers, value)
-    label = _metric_label(rule.metric)
     if tier is None:
         lowest = min((t.threshold for t in rule.tiers), default=ZERO)
-        explanation = _("KPI bonus: %(metric)s is %(value)s, below the first target %(target)s: no bonus") % {
-            "metric": label,
-            "value": _number(value),
-            "target": _number(lowest),
-        }
-        return PayLine(rule.key, rule.kind, value, ZERO, ZERO, explanation, metric=rule.metric)
+        values = {"metric": rule.metric, "value": value, "target": lowest}
+        return _line(rule.key, rule.kind, value, ZERO, ZERO, "bonus_not_reached", values, metric=rule.metric)
     if tier.percent:
         amount = round_money(earnings * tier.percent / HUNDRED, currency)
-        explanation = _(
-            "KPI bonus: %(metric)s is %(value)s, target %(target)s reached: %(percent)s %% of earnings %(earnings)s = %(amount)s"
-        ) % {
-            "metric": label,
-            "value": _number(value),
-            "target": _number(tier.threshold),
-            "percent": _number(tier.percent),
-            "earnings": _money(earnings),
-            "amount": _money(amount),
+        values = {
+            "metric": rule.metric,
+            "value": value,
+            "target": tier.threshold,
+            "percent": tier.percent,
+            "earnings": earnings,
+            "amount": amount,
         }
-        return PayLine(rule.key, rule.kind, value, tier.percent, amount, explanation, metric=rule.metric)
+        return _line(rule.key, rule.kind, value, tier.percent, amount, "bonus_percent", values, metric=rule.metric)
     amount = round_money(tier.amount, currency)
-    explanation = _("KPI bonus: %(metric)s is %(value)s, target %(target)s reached: %(amount)s") % {
-        "metric": label,
-        "value": _number(value),
-        "target": _number(tier.threshold),
-        "amount": _money(amount),
-    }
-    return PayLine(rule.key, rule.kind, value, tier.amount, amount, explanation, metric=rule.metric)
+    values = {"metric": rule.metric, "value": value, "target": tier.threshold, "amount": amount}
+    return _line(rule.key, rule.kind, value, tier.amount, amount, "bonus_amount", values, metric=rule.metric)
 
 
 def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str, employment: Employment | None) -> PayLine:
@@ -290,15 +247,10 @@ def _deduction_line(rule: RuleSpec, gross: Decimal, currency: str, employment: E
         return _prorated_fixed(rule, employment, currency, deduction=True)
     if rule.kind == RuleKind.DEDUCTION_FIXED:
         amount = -round_money(rule.amount, currency)
-        explanation = _("Deduction: %(amount)s") % {"amount": _money(-amount)}
-        return PayLine(rule.key, rule.kind, ZERO, rule.amount, amount, explanation)
+        return _line(rule.key, rule.kind, ZERO, rule.amount, amount, "deduction_fixed", {"amount": -amount})
     amount = -round_money(gross * rule.percent / HUNDRED, currency)
-    explanation = _("Deduction: %(percent)s %% of %(gross)s = %(amount)s") % {
-        "percent": _number(rule.percent),
-        "gross": _money(gross),
-        "amount": _money(-amount),
-    }
-    return PayLine(rule.key, rule.kind, gross, rule.percent, amount, explanation)
+    values = {"percent": rule.percent, "gross": gross, "amount": -amount}
+    return _line(rule.key, rule.kind, gross, rule.percent, amount, "deduction_percent", values)
 
 
 def payslip_lines(rules: Sequence[RuleSpec], facts: PayFacts, currency: str) -> list[PayLine]:
@@ -325,7 +277,7 @@ def payslip_total(lines: Iterable[PayLine]) -> Decimal:
 
 
 def correction_lines(
-    recomputed: Sequence[PayLine], paid_by_rule: Mapping[str, Decimal], period_label: str
+    recomputed: Sequence[PayLine], paid_by_rule: Mapping[str, Decimal], period: tuple[dt.date, dt.date]
 ) -> list[PayLine]:
     """What an earlier, approved period should have paid (recomputed from today's data with the rules it was
     paid under) minus what was paid for it (its payslip plus earlier corrections): one line per rule that moved."""
@@ -338,20 +290,21 @@ def correction_lines(
         difference = now - paid
         if difference == 0:
             continue
-        explanation = _("Correction for %(period)s: %(paid)s was paid, the data now gives %(now)s (%(why)s)") % {
-            "period": period_label,
-            "paid": _money(paid),
-            "now": _money(now),
-            "why": line.explanation if line is not None else _("the rule no longer applies"),
+        values = {
+            "period": [period[0].isoformat(), period[1].isoformat()],
+            "paid": paid,
+            "now": now,
+            "why": {"message": line.message, "params": line.params} if line is not None else None,
         }
         corrections.append(
-            PayLine(
-                rule_key=key,
-                kind=line.kind if line is not None else RuleKind.CORRECTION,
-                base=line.base if line is not None else ZERO,
-                rate=line.rate if line is not None else ZERO,
-                amount=difference,
-                explanation=explanation,
+            _line(
+                key,
+                line.kind if line is not None else RuleKind.CORRECTION,
+                line.base if line is not None else ZERO,
+                line.rate if line is not None else ZERO,
+                difference,
+                "correction",
+                values,
                 category_ids=line.category_ids if line is not None else (),
                 metric=line.metric if line is not None else "",
                 is_correction=True,

@@ -7,6 +7,7 @@ from staffroom.core.models import BusinessOwnedModel, TimestampedModel
 from staffroom.core.money import MoneyField
 
 from .choices import KpiMetric, RuleKind, RunStatus
+from .labels import line_explanation
 
 
 class PayScheme(BusinessOwnedModel, TimestampedModel):
@@ -173,7 +174,11 @@ class PayslipLine(BusinessOwnedModel):
     base = models.DecimalField(_("base"), max_digits=16, decimal_places=2, default=0)
     rate = models.DecimalField(_("rate"), max_digits=14, decimal_places=2, default=0)
     amount = MoneyField(verbose_name=_("amount"))
+    # The sentence in the source language; pages, the API and exports write it from the code and its parameters
+    # in the reader's language (staffroom.payroll.labels). Lines written before the code keep only the sentence.
     explanation = models.TextField(_("explanation"))
+    message = models.CharField(max_length=40, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     category_ids = models.JSONField(default=list, blank=True)
     metric = models.CharField(max_length=32, blank=True)
     # The rule as it was applied, so a later correction recomputes the period with the same rule.
@@ -188,4 +193,9 @@ class PayslipLine(BusinessOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return self.explanation[:80]
+        return self.explanation_text[:80]
+
+    @property
+    def explanation_text(self) -> str:
+        """The explanation in the reader's language."""
+        return line_explanation(self)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.catalog.models import ServiceCategory
@@ -30,6 +30,7 @@ from .calculations import (
     payslip_total,
 )
 from .choices import KpiMetric, RuleKind, RunStatus
+from .labels import line_explanation
 from .models import PayrollRun, PayRule, PayScheme, PaySchemeAssignment, Payslip, PayslipLine
 from .selectors import pay_facts, rule_snapshot, rule_spec_from_snapshot, rules_of_schemes, schemes_for_period
 
@@ -210,12 +211,6 @@ def pay_scheme_assign(
 # --- payroll runs ------------------------------------------------------------------------------------
 
 
-def period_label(start: dt.date, end: dt.date) -> str:
-    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month:
-        return formats.date_format(start, "F Y")
-    return f"{formats.date_format(start, 'SHORT_DATE_FORMAT')} – {formats.date_format(end, 'SHORT_DATE_FORMAT')}"
-
-
 def _run_snapshot(run: PayrollRun) -> dict:
     return {
         "period": [run.period_start.isoformat(), run.period_end.isoformat()],
@@ -270,6 +265,8 @@ def _line_row(run, rule_ids, payslip, position: int, line: PayLine, specs_by_key
         rate=line.rate,
         amount=line.amount,
         explanation=line.explanation,
+        message=line.message,
+        message_params=line.params,
         category_ids=list(line.category_ids),
         metric=line.metric,
         rule_snapshot=rule_snapshot(spec) if spec is not None else {},
@@ -313,7 +310,7 @@ def _corrections(run: PayrollRun, employees: list[Employee], currency: str) -> d
         recomputed = (
             payslip_lines(rules, facts_of.of(employee_id, employment), currency) if employment is not None else []
         )
-        for line in correction_lines(recomputed, paid[key], period_label(start, end)):
+        for line in correction_lines(recomputed, paid[key], (start, end)):
             corrections[employee_id].append(((start, end), line, {r.key: r for r in rules}))
     return corrections
 
@@ -526,7 +523,7 @@ def payroll_run_export(*, actor, run: PayrollRun, fmt: str) -> bytes:
                 line.base,
                 line.rate,
                 line.amount,
-                line.explanation,
+                line_explanation(line),
             ]
         )
     content = table_csv(header, rows) if fmt == "csv" else table_xlsx(_("Payroll"), header, rows)

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from staffroom.billing import services
 from staffroom.billing.activity import register_activity_source, unregister_activity_source
@@ -303,3 +305,31 @@ def test_block_button_offers_the_price_effect_and_refuses_a_stale_one(
 @pytest.mark.parametrize("days", ["abc", "0", "-5", "1000000000"])
 def test_advisor_window_is_clamped(subscribed, client_for, owner, days):
     assert client_for(owner).get(f"/billing/?days={days}").status_code == 200
+
+
+@pytest.fixture
+def default_language_after():
+    yield
+    translation.activate(settings.LANGUAGE_CODE)  # a request in Russian leaves its language active
+
+
+@pytest.mark.usefixtures("default_language_after")
+def test_built_in_plan_names_and_the_invoice_cause_follow_the_reader_language(subscribed, client_for, owner):
+    # The history's payment row is caused by an invoice: its cause is stored as "invoice <number>".
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = client.get("/billing/").content.decode()
+    number = Invoice.objects.for_business(subscribed.business).get().number
+    assert "Стандарт" in html and "Standard" not in html
+    assert f"Счет {number}" in html and f"invoice {number}" not in html
+    # English readers see the English names.
+    english = client_for(owner).get("/billing/").content.decode()
+    assert "Standard" in english and f"Invoice {number}" in english
+
+
+@pytest.mark.usefixtures("default_language_after")
+def test_a_renamed_plan_keeps_the_name_as_entered(business, client_for, owner):
+    make_active_subscription(business, make_plan(name="Salon Pro"), start=datetime.date(2026, 3, 1), months=1)
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert "Salon Pro" in client.get("/billing/").content.decode()

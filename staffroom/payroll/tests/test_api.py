@@ -3,10 +3,13 @@
 import json
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from staffroom.core.testing import database_fingerprint
 from staffroom.payroll import services
 from staffroom.payroll.choices import KpiMetric
+from staffroom.payroll.models import PayslipLine
 from staffroom.security.models import SecurityEvent
 from staffroom.staff.tests.factories import role_of
 
@@ -111,3 +114,36 @@ def test_reports_and_exports(business, month, api_for, accountant):
     assert exported.count() == 4
     kpi = {row["full_name"]: row for row in api.get(f"/api/v1/reports/kpi?{MARCH}").json()}
     assert kpi["Ada Administrator"]["values"][KpiMetric.PAYMENTS_COUNT] == "1"
+
+
+@pytest.fixture
+def default_language_after():
+    yield
+    translation.activate(settings.LANGUAGE_CODE)  # a request in Russian leaves its language active
+
+
+@pytest.mark.usefixtures("default_language_after")
+def test_a_payslip_line_is_explained_in_the_reader_language(business, month, client_for, api_for, owner):
+    line = month["line"]
+    assert line.message == "services_percent"  # stored as a code and its parameters, besides the English sentence
+    assert "of own services revenue" in line.explanation
+    page = client_for(owner)
+    page.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = page.get(f"/payroll/payslips/{month['payslip'].pk}/").content.decode()
+    assert "выручки от своих услуг" in html and "of own services revenue" not in html
+    api = api_for(owner).get(f"/api/v1/payroll/payslips/{month['payslip'].pk}", HTTP_ACCEPT_LANGUAGE="ru").json()
+    (explained,) = api["lines"]
+    assert "выручки от своих услуг" in explained["explanation"]
+    assert "1\u202f500.00 × 40 % = 600.00" in explained["explanation"]
+    english = client_for(owner).get(f"/payroll/payslips/{month['payslip'].pk}/").content.decode()
+    assert "of own services revenue" in english and "выручки" not in english
+
+
+@pytest.mark.usefixtures("default_language_after")
+def test_a_line_written_before_the_codes_keeps_its_stored_sentence(business, month, client_for, owner):
+    PayslipLine.objects.for_business(business).filter(pk=month["line"].pk).update(
+        message="", message_params={}, explanation="Old words"
+    )
+    page = client_for(owner)
+    page.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert "Old words" in page.get(f"/payroll/payslips/{month['payslip'].pk}/").content.decode()

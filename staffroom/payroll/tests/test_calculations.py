@@ -1,5 +1,6 @@
 """Table tests and properties of the payroll arithmetic: rules and facts → lines that explain themselves."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -96,7 +97,7 @@ def test_refund_after_approval_produces_a_correction_next_period():
     paid = {line.rule_key: line.amount for line in approved}
     # After approval a 1 500 visit of that period is refunded: its revenue leaves the base.
     recomputed = payslip_lines(rules, PayFacts(services_revenue={1: D("8500")}), "RUB")
-    (correction,) = correction_lines(recomputed, paid, "March 2026")
+    (correction,) = correction_lines(recomputed, paid, (date(2026, 3, 1), date(2026, 3, 31)))
     assert (correction.rule_key, correction.kind, correction.amount) == (
         "services",
         RuleKind.SERVICES_PERCENT,
@@ -108,7 +109,7 @@ def test_refund_after_approval_produces_a_correction_next_period():
     )
     # Once the correction is paid, the period is settled: recomputing gives nothing more.
     paid["services"] += correction.amount
-    assert correction_lines(recomputed, paid, "March 2026") == []
+    assert correction_lines(recomputed, paid, (date(2026, 3, 1), date(2026, 3, 31))) == []
 
 
 def test_deductions_come_after_earnings_and_bonuses():
@@ -158,7 +159,10 @@ def test_every_line_is_rounded_and_nothing_changes_means_no_correction(rules, fa
     assert len(lines) == len(rules)
     assert all(line.amount == line.amount.quantize(D("0.01")) for line in lines)
     assert all(line.amount >= 0 for line in lines)
-    assert correction_lines(lines, {line.rule_key: line.amount for line in lines}, "p") == []
+    assert (
+        correction_lines(lines, {line.rule_key: line.amount for line in lines}, (date(2026, 3, 1), date(2026, 3, 31)))
+        == []
+    )
 
 
 @given(percents, amounts, amounts)
@@ -173,5 +177,7 @@ def test_services_pay_grows_with_revenue(percent, revenue, more):
 def test_paid_plus_corrections_equals_the_recomputed_payslip(rules, before, after):
     paid_lines = payslip_lines(rules, before, "RUB")
     recomputed = payslip_lines(rules, after, "RUB")
-    corrections = correction_lines(recomputed, {line.rule_key: line.amount for line in paid_lines}, "p")
+    corrections = correction_lines(
+        recomputed, {line.rule_key: line.amount for line in paid_lines}, (date(2026, 3, 1), date(2026, 3, 31))
+    )
     assert payslip_total(paid_lines) + payslip_total(corrections) == payslip_total(recomputed)
