@@ -337,28 +337,72 @@ def term_saving(
     return round_money(monthly_equivalent(before) - monthly_equivalent(after), terms.currency)
 
 
-# --- the total in words (Russian invoices state it: "Сумма прописью") ------------------------------------
-
-_RU_UNITS_MALE = ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
-_RU_UNITS_FEMALE = ["", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
-_RU_TEENS = [
-    "десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать",
-    "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать",
-]  # fmt: skip
-_RU_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
-_RU_HUNDREDS = [
-    "", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот",
-]  # fmt: skip
-# (one, two-to-four, many; is feminine) for 10^3, 10^6, 10^9
-_RU_SCALES = [
-    (("тысяча", "тысячи", "тысяч"), True),
-    (("миллион", "миллиона", "миллионов"), False),
-    (("миллиард", "миллиарда", "миллиардов"), False),
-]
-_RU_CURRENCY = {"RUB": (("рубль", "рубля", "рублей"), False, ("копейка", "копейки", "копеек"), True)}
+# --- the total in words (Russian and Ukrainian invoices state it: "Сумма прописью", "Сума прописом") ------------
 
 
-def _ru_plural(number: int, forms: tuple[str, str, str]) -> str:
+@dataclass(frozen=True)
+class _Numerals:
+    zero: str
+    units_male: tuple[str, ...]
+    units_female: tuple[str, ...]
+    teens: tuple[str, ...]
+    tens: tuple[str, ...]
+    hundreds: tuple[str, ...]
+    # (one, two-to-four, many; is feminine) for 10^3, 10^6, 10^9
+    scales: tuple[tuple[tuple[str, str, str], bool], ...]
+    # currency -> (major forms, major feminine, minor forms)
+    currencies: dict
+
+
+_NUMERALS = {
+    "ru": _Numerals(
+        zero="ноль",
+        units_male=("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"),
+        units_female=("", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"),
+        teens=(
+            "десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать",
+            "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать",
+        ),
+        tens=("", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"),
+        hundreds=(
+            "", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот",
+        ),
+        scales=(
+            (("тысяча", "тысячи", "тысяч"), True),
+            (("миллион", "миллиона", "миллионов"), False),
+            (("миллиард", "миллиарда", "миллиардов"), False),
+        ),
+        currencies={
+            "RUB": (("рубль", "рубля", "рублей"), False, ("копейка", "копейки", "копеек")),
+            "UAH": (("гривна", "гривны", "гривен"), True, ("копейка", "копейки", "копеек")),
+        },
+    ),
+    "uk": _Numerals(
+        zero="нуль",
+        units_male=("", "один", "два", "три", "чотири", "п’ять", "шість", "сім", "вісім", "дев’ять"),
+        units_female=("", "одна", "дві", "три", "чотири", "п’ять", "шість", "сім", "вісім", "дев’ять"),
+        teens=(
+            "десять", "одинадцять", "дванадцять", "тринадцять", "чотирнадцять",
+            "п’ятнадцять", "шістнадцять", "сімнадцять", "вісімнадцять", "дев’ятнадцять",
+        ),
+        tens=("", "", "двадцять", "тридцять", "сорок", "п’ятдесят", "шістдесят", "сімдесят", "вісімдесят", "дев’яносто"),
+        hundreds=(
+            "", "сто", "двісті", "триста", "чотириста", "п’ятсот", "шістсот", "сімсот", "вісімсот", "дев’ятсот",
+        ),
+        scales=(
+            (("тисяча", "тисячі", "тисяч"), True),
+            (("мільйон", "мільйони", "мільйонів"), False),
+            (("мільярд", "мільярди", "мільярдів"), False),
+        ),
+        currencies={
+            "UAH": (("гривня", "гривні", "гривень"), True, ("копійка", "копійки", "копійок")),
+            "RUB": (("рубль", "рублі", "рублів"), False, ("копійка", "копійки", "копійок")),
+        },
+    ),
+}  # fmt: skip
+
+
+def _slavic_plural(number: int, forms: tuple[str, str, str]) -> str:
     if number % 10 == 1 and number % 100 != 11:
         return forms[0]
     if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
@@ -366,20 +410,21 @@ def _ru_plural(number: int, forms: tuple[str, str, str]) -> str:
     return forms[2]
 
 
-def _ru_triad(number: int, feminine: bool) -> list[str]:
-    words = [_RU_HUNDREDS[number // 100]]
+def _triad(numerals: _Numerals, number: int, feminine: bool) -> list[str]:
+    words = [numerals.hundreds[number // 100]]
     rest = number % 100
     if 10 <= rest < 20:
-        words.append(_RU_TEENS[rest - 10])
+        words.append(numerals.teens[rest - 10])
     else:
-        words.append(_RU_TENS[rest // 10])
-        words.append((_RU_UNITS_FEMALE if feminine else _RU_UNITS_MALE)[rest % 10])
+        words.append(numerals.tens[rest // 10])
+        words.append((numerals.units_female if feminine else numerals.units_male)[rest % 10])
     return [word for word in words if word]
 
 
-def russian_number_in_words(number: int, *, feminine: bool = False) -> str:
+def number_in_words(number: int, language: str = "ru", *, feminine: bool = False) -> str:
+    numerals = _NUMERALS[language]
     if number == 0:
-        return "ноль"
+        return numerals.zero
     words: list[str] = []
     triads = []
     while number:
@@ -390,24 +435,25 @@ def russian_number_in_words(number: int, *, feminine: bool = False) -> str:
         if not triad:
             continue
         if power == 0:
-            words += _ru_triad(triad, feminine)
+            words += _triad(numerals, triad, feminine)
         else:
-            forms, scale_feminine = _RU_SCALES[power - 1]
-            words += _ru_triad(triad, scale_feminine)
-            words.append(_ru_plural(triad, forms))
+            forms, scale_feminine = numerals.scales[power - 1]
+            words += _triad(numerals, triad, scale_feminine)
+            words.append(_slavic_plural(triad, forms))
     return " ".join(words)
 
 
 def amount_in_words(amount: Decimal, currency: str, language: str) -> str | None:
-    """The amount written out where the locale's invoices expect it (Russian); None elsewhere."""
-    if not language.startswith("ru"):
+    """The amount written out where the locale's invoices expect it (Russian, Ukrainian); None elsewhere."""
+    numerals = _NUMERALS.get(language[:2])
+    if numerals is None:
         return None
     whole = int(amount)
     minor = int((amount - whole) * 100)
-    if currency in _RU_CURRENCY:
-        major_forms, major_feminine, minor_forms, _minor_feminine = _RU_CURRENCY[currency]
-        text = f"{russian_number_in_words(whole, feminine=major_feminine)} {_ru_plural(whole, major_forms)}"
-        text += f" {minor:02d} {_ru_plural(minor, minor_forms)}"
+    if currency in numerals.currencies:
+        major_forms, major_feminine, minor_forms = numerals.currencies[currency]
+        text = f"{number_in_words(whole, language[:2], feminine=major_feminine)} {_slavic_plural(whole, major_forms)}"
+        text += f" {minor:02d} {_slavic_plural(minor, minor_forms)}"
     else:
-        text = f"{russian_number_in_words(whole)} {currency} {minor:02d}"
+        text = f"{number_in_words(whole, language[:2])} {currency} {minor:02d}"
     return text[:1].upper() + text[1:]

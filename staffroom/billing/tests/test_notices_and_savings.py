@@ -111,6 +111,16 @@ def test_total_in_words_where_the_locale_expects_it():
         "Один миллион две тысячи рублей 50 копеек"
     )
     assert calculations.amount_in_words(Decimal("10.00"), "USD", "en") is None
+    assert calculations.amount_in_words(Decimal("10.00"), "HUF", "hu") is None
+
+
+def test_ukrainian_invoices_state_the_total_in_words():
+    assert calculations.amount_in_words(Decimal("2371.05"), "UAH", "uk") == (
+        "Дві тисячі триста сімдесят одна гривня 05 копійок"
+    )
+    assert calculations.amount_in_words(Decimal("1022.00"), "UAH", "uk") == "Одна тисяча двадцять дві гривні 00 копійок"
+    assert calculations.amount_in_words(Decimal("5000000.01"), "UAH", "uk") == "П’ять мільйонів гривень 01 копійка"
+    assert calculations.amount_in_words(Decimal("11.00"), "RUB", "uk") == "Одинадцять рублів 00 копійок"
 
 
 def test_price_change_is_announced_from_the_end_of_the_paid_term(staffed, client_for, owner, other_business):
