@@ -18,6 +18,9 @@ from .errors import TooManyAttempts
 
 DEVICE_COOKIE = "sr_booking_device"
 SOURCE_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "site", "ref")
+# Carried from step to step beside the source: the language the client picked (a GET parameter, not a cookie, so
+# the switch works inside an iframe on the business's own site, where third-party cookies may be refused).
+CARRIED_PARAMETERS = (*SOURCE_PARAMETERS, "lang")
 
 
 def over_rate_limit(request) -> bool:
@@ -69,7 +72,9 @@ def set_device_cookie(response, value: str) -> None:
 def source_from(request, data=None) -> dict:
     """The source parameters a page carries along (first visit: the referrer of an outside site)."""
     data = data if data is not None else request.GET
-    source = {name: (data.get(name) or "").strip()[:200] for name in SOURCE_PARAMETERS}
+    source = {name: (data.get(name) or "").strip()[:200] for name in CARRIED_PARAMETERS}
+    if source["lang"] not in dict(settings.LANGUAGES):
+        source["lang"] = ""
     if not source["ref"]:
         referrer = request.META.get("HTTP_REFERER", "")
         host = urlparse(referrer).hostname or ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -61,8 +62,22 @@ def _public(view):
 
 
 def _in_business_language(request, business) -> None:
-    activate_business_language(request, business)
+    """The business's language, or the one the client picked in the page's switch (`lang`, carried by every link
+    and form of the flow)."""
+    chosen = request.GET.get("lang") or request.POST.get("lang")
+    if chosen in dict(django_settings.LANGUAGES):
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
+    else:
+        activate_business_language(request, business)
     timezone.activate(business.zone)
+
+
+def _with_language(response, language: str | None):
+    """A redirect inside the flow keeps the language the client picked."""
+    if language in dict(django_settings.LANGUAGES):
+        response["Location"] += f"?lang={language}"
+    return response
 
 
 def _page_url(page, branch=None) -> str:
@@ -160,7 +175,7 @@ def booking_page(request, slug: str, branch_slug: str | None = None):
             add_service_error(form, error, {"services": "__all__", "specialist": "__all__", "starts_at": "__all__"})
             status = error.status_code
         else:
-            response = redirect("booking:code", token=booking_request.token)
+            response = _with_language(redirect("booking:code", token=booking_request.token), source.get("lang"))
             if is_new_device:
                 set_device_cookie(response, device)
             return response
@@ -197,7 +212,7 @@ def booking_code(request, token: str):
             status = failure.status_code
         else:
             if link_token:
-                return redirect("booking:manage", token=link_token)
+                return _with_language(redirect("booking:manage", token=link_token), request.GET.get("lang"))
             return render(request, "booking/public_review.html", context | {"booking_request": booking_request})
     context.update(error=error, channel=booking_request.get_channel_display())
     return render(request, "booking/public_code.html", context, status=status)
@@ -247,7 +262,7 @@ def booking_manage(request, token: str):
             context["error"] = error.message
             status = error.status_code
         else:
-            return redirect("booking:manage", token=token)
+            return _with_language(redirect("booking:manage", token=token), request.GET.get("lang"))
     if can_change and request.GET.get("d"):
         days = _days(settings)
         try:

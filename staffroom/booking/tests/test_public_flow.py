@@ -1,6 +1,7 @@
 """The public booking flow end to end through the pages: services → any specialist → slot → contact → code."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from staffroom.booking.choices import DeliveryStatus, MessageKind, RequestStatus
@@ -121,3 +122,28 @@ def test_made_up_tokens_are_404(client, booking_settings):
     assert client.get("/book/code/not-a-token/").status_code == 404
     assert client.get("/book/visit/" + "a" * 64 + "/").status_code == 404
     assert client.get("/book/visit/" + "a" * 64 + "/visit.ics").status_code == 404
+
+
+def test_the_language_switch_needs_no_cookie_and_follows_the_client_through_the_flow(
+    client, booking_settings, haircut, working_specialist, tomorrow
+):
+    """Inside an iframe on the business's site cookies may be refused: the picked language travels as `lang`."""
+    from django.utils import translation
+
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=10)
+    try:
+        page = client.get(url, {"s": params["s"], "lang": "hu"})
+        assert page.status_code == 200 and b'<html lang="hu">' in page.content
+        assert settings.LANGUAGE_COOKIE_NAME not in page.cookies
+        # The next step's form carries the language; a made-up language falls back to the business's own.
+        assert b'name="lang" value="hu"' in page.content
+        assert b'<html lang="en">' in client.get(url, {"s": params["s"], "lang": "xx"}).content
+        response = client.post(f"{url}?lang=uk", {**params, **contact(), "lang": "uk"})
+        assert response.status_code == 302 and response["Location"].endswith("?lang=uk")
+        code_page = client.get(response["Location"])
+        assert b'<html lang="uk">' in code_page.content
+        confirmed = client.post(response["Location"], {"code": code_from_outbox()})
+        assert confirmed.status_code == 302 and confirmed["Location"].endswith("?lang=uk")
+        assert b'<html lang="uk">' in client.get(confirmed["Location"]).content
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
