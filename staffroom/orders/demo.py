@@ -19,25 +19,75 @@ from .choices import ActionKind, Fulfilment, ItemKind, OrderStatus
 from .models import Order, OrderAction, OrderItem, OrderNumberCounter, OrderPayment, OrderTask, Product
 
 ORDER_COUNT = 320
-PRODUCTS = [
-    ("Argan oil shampoo", "SH-ARG-250", "890.00"),
-    ("Keratin mask", "MS-KER-200", "1490.00"),
-    ("Heat protection spray", "SP-HEAT-150", "1190.00"),
-    ("Nail care oil", "NL-OIL-15", "450.00"),
-    ("Gel polish, ruby", "GP-RUBY-10", "690.00"),
-    ("Beard balm", "BR-BALM-50", "980.00"),
-    ("Round brush", "BR-ROUND-M", "1350.00"),
-    ("Gift certificate 3000", "GC-3000", "3000.00"),
-    ("Hair dryer compact", "HD-COMP-1", "5490.00"),
-    ("Scalp serum", "SR-SCALP-30", "2100.00"),
-]
-CLIENT_NAMES = [
-    "Alina Petrova", "Boris Grigoriev", "Vera Nikolaeva", "Gleb Sorokin", "Daria Zaitseva", "Egor Pavlov",
-    "Zhanna Romanova", "Ivan Kozlov", "Ksenia Belova", "Leonid Makarov", "Marina Egorova", "Nikolai Vinogradov",
-    "Oksana Frolova", "Pyotr Andreev", "Raisa Kovaleva", "Stanislav Ilyin", "Ulyana Gusev", "Fyodor Titov",
-    "Yulia Kuzmina", "Yaroslav Semenov", "Anastasia Orlova", "Roman Baranov", "Polina Kiseleva", "Timur Lazarev",
+# Demo data in each demo language (what a shop of that country would type; not UI text, so not translated).
+# The rows keep their order and count in every language: the SKUs and prices are shared.
+PRODUCT_ROWS = [
+    ("SH-ARG-250", "890.00"), ("MS-KER-200", "1490.00"), ("SP-HEAT-150", "1190.00"), ("NL-OIL-15", "450.00"),
+    ("GP-RUBY-10", "690.00"), ("BR-BALM-50", "980.00"), ("BR-ROUND-M", "1350.00"), ("GC-3000", "3000.00"),
+    ("HD-COMP-1", "5490.00"), ("SR-SCALP-30", "2100.00"),
 ]  # fmt: skip
-TASK_TITLES = ["Call the client", "Confirm delivery time", "Check stock", "Send the invoice", "Pack the order"]
+PRODUCT_NAMES = {
+    "en": ["Argan oil shampoo", "Keratin mask", "Heat protection spray", "Nail care oil", "Gel polish, ruby",
+           "Beard balm", "Round brush", "Gift certificate 3000", "Hair dryer compact", "Scalp serum"],
+    "ru": ["Шампунь с аргановым маслом", "Кератиновая маска", "Термозащитный спрей", "Масло для ногтей",
+           "Гель-лак, рубиновый", "Бальзам для бороды", "Круглая щётка", "Подарочный сертификат 3000",
+           "Компактный фен", "Сыворотка для кожи головы"],
+    "hu": ["Argánolajos sampon", "Keratinos pakolás", "Hővédő spray", "Körömápoló olaj", "Zselés lakk, rubin",
+           "Szakállbalzsam", "Körkefe", "Ajándékutalvány 3000", "Kompakt hajszárító", "Fejbőrszérum"],
+    "uk": ["Шампунь з аргановою олією", "Кератинова маска", "Термозахисний спрей", "Олія для нігтів",
+           "Гель-лак, рубіновий", "Бальзам для бороди", "Кругла щітка", "Подарунковий сертифікат 3000",
+           "Компактний фен", "Сироватка для шкіри голови"],
+}  # fmt: skip
+PRODUCTS = [(name, sku, price) for name, (sku, price) in zip(PRODUCT_NAMES["en"], PRODUCT_ROWS, strict=True)]
+CLIENT_NAMES_BY_LANGUAGE = {
+    "en": [
+        "Alina Petrova", "Boris Grigoriev", "Vera Nikolaeva", "Gleb Sorokin", "Daria Zaitseva", "Egor Pavlov",
+        "Zhanna Romanova", "Ivan Kozlov", "Ksenia Belova", "Leonid Makarov", "Marina Egorova", "Nikolai Vinogradov",
+        "Oksana Frolova", "Pyotr Andreev", "Raisa Kovaleva", "Stanislav Ilyin", "Ulyana Gusev", "Fyodor Titov",
+        "Yulia Kuzmina", "Yaroslav Semenov", "Anastasia Orlova", "Roman Baranov", "Polina Kiseleva", "Timur Lazarev",
+    ],
+    "ru": [
+        "Алина Петрова", "Борис Григорьев", "Вера Николаева", "Глеб Сорокин", "Дарья Зайцева", "Егор Павлов",
+        "Жанна Романова", "Иван Козлов", "Ксения Белова", "Леонид Макаров", "Марина Егорова", "Николай Виноградов",
+        "Оксана Фролова", "Пётр Андреев", "Раиса Ковалёва", "Станислав Ильин", "Ульяна Гусева", "Фёдор Титов",
+        "Юлия Кузьмина", "Ярослав Семёнов", "Анастасия Орлова", "Роман Баранов", "Полина Киселёва", "Тимур Лазарев",
+    ],
+    "hu": [
+        "Fekete Alíz", "Bíró Bence", "Szilágyi Vera", "Fodor Gergely", "Pintér Dóra", "Sipos Ádám",
+        "Hegedűs Zsófia", "Kiss Imre", "Vincze Kinga", "Lukács Levente", "Oláh Márta", "Nemes Norbert",
+        "Bartha Orsolya", "Boros Pál", "Rácz Rita", "Simon Sándor", "Katona Ibolya", "Fehér Ferenc",
+        "Jakab Júlia", "Vass Viktor", "Antal Anikó", "Budai Roland", "Pásztor Petra", "Török Tibor",
+    ],
+    "uk": [
+        "Аліна Петренко", "Богдан Гончаренко", "Віра Ніколаєнко", "Гліб Сорока", "Дарина Зайченко", "Єгор Павленко",
+        "Жанна Романенко", "Іван Козак", "Христина Білик", "Леонід Макаренко", "Марина Єременко", "Микола Виноградський",
+        "Оксана Фролова", "Петро Андрієнко", "Раїса Коваль", "Станіслав Ільченко", "Уляна Гуменюк", "Федір Титаренко",
+        "Юлія Кузьменко", "Ярослав Семенко", "Анастасія Орленко", "Роман Баран", "Поліна Кисіль", "Тимур Лазаренко",
+    ],
+}  # fmt: skip
+CLIENT_NAMES = CLIENT_NAMES_BY_LANGUAGE["en"]
+TASK_TITLES_BY_LANGUAGE = {
+    "en": ["Call the client", "Confirm delivery time", "Check stock", "Send the invoice", "Pack the order"],
+    "ru": ["Позвонить клиенту", "Согласовать время доставки", "Проверить остатки", "Отправить счёт", "Упаковать заказ"],
+    "hu": ["Ügyfél felhívása", "Szállítási idő egyeztetése", "Készlet ellenőrzése", "Számla elküldése",
+           "Rendelés becsomagolása"],
+    "uk": ["Зателефонувати клієнту", "Узгодити час доставки", "Перевірити залишки", "Надіслати рахунок",
+           "Запакувати замовлення"],
+}  # fmt: skip
+TASK_TITLES = TASK_TITLES_BY_LANGUAGE["en"]
+DELIVERY_ADDRESSES = {
+    "en": "Moscow, Tverskaya st. {house}, apt. {flat}",
+    "ru": "Москва, ул. Тверская, д. {house}, кв. {flat}",
+    "hu": "Budapest, Andrássy út {house}. {flat}. ajtó",
+    "uk": "Київ, вул. Хрещатик, буд. {house}, кв. {flat}",
+}
+
+
+def _language(context: dict) -> str:
+    language = context.get("language") or "en"
+    return language if language in PRODUCT_NAMES else "en"
+
+
 STATUS_WEIGHTS = [
     (OrderStatus.NEW, 14), (OrderStatus.IN_PROGRESS, 18), (OrderStatus.PAID, 16), (OrderStatus.SHIPPED, 10),
     (OrderStatus.COMPLETED, 34), (OrderStatus.CANCELLED, 8),
@@ -45,14 +95,14 @@ STATUS_WEIGHTS = [
 SOLD = {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED}
 
 
-def _clients(business) -> list[Client]:
+def _clients(business, language: str = "en") -> list[Client]:
     existing = list(Client.objects.for_business(business).filter(is_deleted=False)[:200])
     if len(existing) >= 10:
         return existing
     created = []
-    for index, name in enumerate(CLIENT_NAMES):
+    for index, name in enumerate(CLIENT_NAMES_BY_LANGUAGE[language]):
         phone = f"+7916{5550000 + index:07d}"
-        email = f"{name.split()[0].lower()}.{index}@example.test"
+        email = f"{CLIENT_NAMES[index].split()[0].lower()}.{index}@example.test"  # ASCII in every language
         created.append(
             Client(
                 business=business,
@@ -66,9 +116,9 @@ def _clients(business) -> list[Client]:
     return existing + Client.objects.bulk_create(created)
 
 
-def _products(business) -> list[Product]:
+def _products(business, language: str = "en") -> list[Product]:
     products = []
-    for name, sku, price in PRODUCTS:
+    for name, (sku, price) in zip(PRODUCT_NAMES[language], PRODUCT_ROWS, strict=True):
         product, _ = Product.objects.for_business(business).get_or_create(
             business=business, sku=sku, defaults={"name": name, "price": Decimal(price)}
         )
@@ -79,7 +129,8 @@ def _products(business) -> list[Product]:
 def load(context: dict) -> None:
     business = context["business"]
     employees = context["employees"]
-    products = _products(business)
+    language = _language(context)
+    products = _products(business, language)
     if Order.objects.for_business(business).exists():
         return
     rng = random.Random(2026)  # the same demo every time
@@ -87,7 +138,7 @@ def load(context: dict) -> None:
     cashier = employees.get("administrator") or employees["owner"]
     creator = employees["owner"]
     branches = list(context["branches"].values())
-    clients = _clients(business)
+    clients = _clients(business, language)
     services = list(Service.objects.for_business(business).filter(is_active=True)[:10])
     now = timezone.now()
     statuses = [status for status, weight in STATUS_WEIGHTS for _ in range(weight)]
@@ -131,7 +182,7 @@ def load(context: dict) -> None:
                 created_by=responsible or creator,
                 fulfilment=Fulfilment.DELIVERY if delivery else Fulfilment.PICKUP,
                 pickup_branch=None if delivery else rng.choice(branches),
-                delivery_address=f"Moscow, Tverskaya st. {rng.randint(1, 40)}, apt. {rng.randint(1, 200)}"
+                delivery_address=DELIVERY_ADDRESSES[language].format(house=rng.randint(1, 40), flat=rng.randint(1, 200))
                 if delivery
                 else "",
                 gross_amount=totals.gross,
@@ -218,7 +269,7 @@ def load(context: dict) -> None:
                 OrderTask(
                     business=business,
                     order=order,
-                    title=rng.choice(TASK_TITLES),
+                    title=rng.choice(TASK_TITLES_BY_LANGUAGE[language]),
                     assignee=order.responsible,
                     due_at=due,
                     is_done=is_done,

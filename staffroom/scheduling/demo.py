@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
+from staffroom.staff.demo import demo_branch_name
+
 from .calculations import local_to_utc
 from .choices import AppointmentStatus
 from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
@@ -15,7 +17,7 @@ from .selectors import ScheduleBook
 WEEKS_BACK = 3
 WEEKS_AHEAD = 2
 
-# specialist key -> [(weekdays, branch name, [(from, to), ...])]
+# specialist key -> [(weekdays, branch key (staff.demo.BRANCHES), [(from, to), ...])]
 DEMO_SCHEDULES = {
     "specialist": [((0, 1, 2, 3, 4), "Tverskaya", [(10, 14), (15, 19)]), ((5,), "Tverskaya", [(10, 16)])],
     "specialist2": [((1, 2, 3, 4, 5), "Arbat", [(10, 19)]), ((6,), "Arbat", [(11, 17)])],
@@ -28,7 +30,7 @@ SPECIALIST_SERVICES = {
 }
 
 
-def _schedules(business, branches, employees):
+def _schedules(business, branches, employees, language):
     for branch in branches.values():
         if not BranchOpeningHours.objects.for_business(business).filter(branch=branch).exists():
             BranchOpeningHours.objects.bulk_create(
@@ -49,12 +51,12 @@ def _schedules(business, branches, employees):
             WorkingHours(
                 business=business,
                 specialist=specialist,
-                branch=branches[branch_name],
+                branch=branches[demo_branch_name(branch_key, language)],
                 weekday=weekday,
                 starts_at=dt.time(start),
                 ends_at=dt.time(end),
             )
-            for weekdays, branch_name, intervals in rows
+            for weekdays, branch_key, intervals in rows
             for weekday in weekdays
             for start, end in intervals
         )
@@ -152,5 +154,5 @@ def _appointments(business, employees, services, clients):
 
 def load(context: dict) -> None:
     business = context["business"]
-    _schedules(business, context["branches"], context["employees"])
+    _schedules(business, context["branches"], context["employees"], context.get("language"))
     _appointments(business, context["employees"], context["services"], context["clients"])

@@ -13,7 +13,21 @@ from .models import Employee, Role
 from .services import business_onboard
 
 DEMO_BUSINESS_NAME = "Demo Beauty"
-BRANCHES = ("Tverskaya", "Arbat")
+BRANCHES = ("Tverskaya", "Arbat")  # the branch keys; the English demo's names
+# The branches as a business of each demo language names them: key -> (name, address). Data, not UI text.
+DEMO_BRANCHES = {
+    "en": {"Tverskaya": ("Tverskaya", "Moscow, Tverskaya st. 12"), "Arbat": ("Arbat", "Moscow, Arbat st. 24")},
+    "ru": {"Tverskaya": ("Тверская", "Москва, ул. Тверская, 12"), "Arbat": ("Арбат", "Москва, ул. Арбат, 24")},
+    "hu": {"Tverskaya": ("Andrássy", "Budapest, Andrássy út 12."), "Arbat": ("Váci utca", "Budapest, Váci utca 24.")},
+    "uk": {"Tverskaya": ("Хрещатик", "Київ, вул. Хрещатик, 12"), "Arbat": ("Поділ", "Київ, вул. Сагайдачного, 24")},
+}  # fmt: skip
+
+
+def demo_branch_name(key: str, language: str | None = "en") -> str:
+    """The stored name of the demo branch `key` (one of BRANCHES) in the demo's language; other demo modules
+    look branches up through this, never by a literal name."""
+    return DEMO_BRANCHES.get(language or "en", DEMO_BRANCHES["en"])[key][0]
+
 
 # key -> who they are; "branches" None means both branches.
 DEMO_PEOPLE = {
@@ -54,6 +68,7 @@ def load(context: dict) -> None:
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD, full_name="Platform Operator"
         )
 
+    language = context.get("language", "en")
     owner_info = DEMO_PEOPLE["owner"]
     business = Business.objects.filter(owner__person__email=owner_info["email"]).first()
     if business is None:
@@ -67,8 +82,11 @@ def load(context: dict) -> None:
             owner_email=owner_info["email"],
             owner_name=owner_info["name"],
             owner_password=DEMO_PASSWORD,
-            branch_names=BRANCHES,
+            branch_names=[demo_branch_name(key, language) for key in BRANCHES],
         )
+        for key in BRANCHES:
+            name, address = DEMO_BRANCHES.get(language, DEMO_BRANCHES["en"])[key]
+            Branch.objects.for_business(business).filter(name=name, address="").update(address=address)
     branches = {branch.name: branch for branch in Branch.objects.for_business(business)}
     today = timezone.now().astimezone(business.zone).date()
     if business.owner.hire_date is None:
@@ -105,6 +123,6 @@ def load(context: dict) -> None:
                 phone=f"+7 495 555-{len(employees):02d}-{len(employees) * 7 % 100:02d}",
                 email=info["email"],
             )
-            employee.branches.set([branches[name] for name in info.get("branches", BRANCHES)])
+            employee.branches.set([branches[demo_branch_name(key, language)] for key in info.get("branches", BRANCHES)])
         employees[key] = employee
     context.update(business=business, branches=branches, roles=roles, employees=employees)

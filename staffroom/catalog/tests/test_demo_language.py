@@ -6,7 +6,12 @@ from django.utils import translation
 
 from staffroom.catalog.demo import DEMO_SERVICES
 from staffroom.catalog.models import Service
+from staffroom.clients.models import Client
 from staffroom.core.demodata import demo_profile, load_demo
+from staffroom.orders.models import OrderItem, OrderTask, Product
+from staffroom.scheduling.models import WorkingHours
+from staffroom.staff.models import Employee
+from staffroom.tenancy.models import Branch
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +37,33 @@ def test_every_offered_language_has_a_profile_and_others_are_refused():
         assert demo_profile(code)["locale"] == code
     with pytest.raises(ValueError):
         demo_profile("xx")
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in text)
+
+
+def test_a_russian_demo_names_its_clients_branches_products_and_tasks_in_russian(db):
+    business = load_demo("ru")["business"]
+    branches = Branch.objects.for_business(business)
+    assert set(branches.values_list("name", flat=True)) == {"Тверская", "Арбат"}
+    assert all(_cyrillic(address) for address in branches.values_list("address", flat=True))
+    assert all(_cyrillic(name) for name in Client.objects.for_business(business).values_list("full_name", flat=True))
+    assert all(_cyrillic(name) for name in Product.objects.for_business(business).values_list("name", flat=True))
+    product_lines = OrderItem.objects.for_business(business).filter(product__isnull=False)
+    assert product_lines.exists()
+    assert all(_cyrillic(name) for name in product_lines.values_list("name", flat=True))
+    assert all(_cyrillic(title) for title in OrderTask.objects.for_business(business).values_list("title", flat=True))
+    # The demo employees and their schedules are in the Russian-named branches.
+    staff = Employee.objects.for_business(business).exclude(pk=business.owner_id)
+    assert all(employee.branches.exists() for employee in staff)
+    assert WorkingHours.objects.for_business(business).filter(branch__name="Арбат").exists()
+
+
+def test_the_english_demo_stays_in_english(db):
+    business = load_demo("en")["business"]
+    assert set(Branch.objects.for_business(business).values_list("name", flat=True)) == {"Tverskaya", "Arbat"}
+    names = list(Client.objects.for_business(business).values_list("full_name", flat=True))
+    assert "Anna Petrova" in names
+    assert not any(_cyrillic(name) for name in names)
+    assert not any(_cyrillic(name) for name in Product.objects.for_business(business).values_list("name", flat=True))
