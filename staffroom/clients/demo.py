@@ -27,6 +27,12 @@ LAST = {
     "uk": ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук",
            "Мельник", "Бойко", "Коваль", "Лисенко", "Савченко", "Руденко", "Мороз", "Петренко"],
 }  # fmt: skip
+MORNING_NOTE = {
+    "en": "Prefers the morning.",
+    "ru": "Предпочитает утро.",
+    "hu": "A délelőttöt szereti.",
+    "uk": "Надає перевагу ранку.",
+}
 TAGS = ["vip", "new", "regular", "allergy", "student"]
 DEMO_CLIENT_COUNT = 80
 
@@ -56,7 +62,7 @@ def load(context: dict) -> None:
                     email=email,
                     tags=tags,
                     accepts_messages=number % 4 != 0,
-                    notes="Prefers the morning." if number % 11 == 0 else "",
+                    notes=MORNING_NOTE[language] if number % 11 == 0 else "",
                     search_text=search_text(full_name=full_name, phone=phone, email=email),
                     created_by=business.owner,
                 )

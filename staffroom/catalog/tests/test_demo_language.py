@@ -6,6 +6,7 @@ from django.utils import translation
 
 from staffroom.catalog.demo import DEMO_SERVICES
 from staffroom.catalog.models import Service
+from staffroom.clients.demo import DEMO_CLIENT_COUNT
 from staffroom.clients.models import Client
 from staffroom.core.demodata import demo_profile, load_demo
 from staffroom.orders.models import OrderItem, OrderTask, Product
@@ -67,3 +68,11 @@ def test_the_english_demo_stays_in_english(db):
     assert "Anna Petrova" in names
     assert not any(_cyrillic(name) for name in names)
     assert not any(_cyrillic(name) for name in Product.objects.for_business(business).values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(("language", "branch"), [("hu", "Andrássy"), ("uk", "Хрещатик")])
+def test_the_hungarian_and_ukrainian_demos_have_their_own_branches_and_clients(db, language, branch):
+    business = load_demo(language)["business"]
+    assert Branch.objects.for_business(business).filter(name=branch).exists()
+    assert not Client.objects.for_business(business).filter(full_name="Anna Petrova").exists()
+    assert Client.objects.for_business(business).count() == DEMO_CLIENT_COUNT  # the same rows as in English
