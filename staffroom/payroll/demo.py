@@ -222,15 +222,43 @@ def _visits_for_last_month(context, start: dt.date, end: dt.date) -> None:
         payment.save(update_fields=["refunded_amount"])
 
 
+# The pay schemes' names in the demo's language (data a business would type, not interface text).
+SCHEME_NAMES = {
+    "ru": {
+        "Stylist": "Стилист",
+        "Front desk": "Администратор",
+        "Call center": "Колл-центр",
+        "Sales manager": "Менеджер по продажам",
+        "Office salary": "Офисный оклад",
+    },
+    "hu": {
+        "Stylist": "Stiliszta",
+        "Front desk": "Recepció",
+        "Call center": "Telefonos ügyfélszolgálat",
+        "Sales manager": "Értékesítési vezető",
+        "Office salary": "Irodai fizetés",
+    },
+    "uk": {
+        "Stylist": "Стиліст",
+        "Front desk": "Адміністратор",
+        "Call center": "Кол-центр",
+        "Sales manager": "Менеджер з продажу",
+        "Office salary": "Офісний оклад",
+    },
+}
+
+
 def load(context: dict) -> None:
     business = context["business"]
+    scheme_names = SCHEME_NAMES.get(context.get("language") or "en", {})
     owner = business.owner
     roles = context["roles"]
     start, end = last_month(business)
     _visits_for_last_month(context, start, end)
 
     categories = {c.name: c.pk for c in ServiceCategory.objects.for_business(business)}
-    for name, (role_codes, rules) in SCHEMES.items():
+    for english_name, (role_codes, rules) in SCHEMES.items():
+        name = scheme_names.get(english_name, english_name)
         scheme = PayScheme.objects.for_business(business).filter(name=name).first()
         if scheme is None:
             prepared = []
