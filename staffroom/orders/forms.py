@@ -51,8 +51,11 @@ class OrderItemsForm(OrderDetailsForm):
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
-    def __init__(self, *args, business, rows: int = ITEM_ROWS, with_items: bool = True, **kwargs):
+    def __init__(
+        self, *args, business, rows: int = ITEM_ROWS, with_items: bool = True, can_price: bool = False, **kwargs
+    ):
         super().__init__(*args, business=business, **kwargs)
+        self.can_price = can_price
         self.rows = rows if with_items else 0
         products = Product.objects.for_business(business).filter(is_active=True)
         services = Service.objects.for_business(business).filter(is_active=True)
@@ -75,7 +78,12 @@ class OrderItemsForm(OrderDetailsForm):
                 label=_("Discount"), min_value=0, max_digits=14, decimal_places=2, required=False
             )
             self.fields[f"price_{index}"] = forms.DecimalField(
-                widget=forms.HiddenInput, min_value=0, max_digits=14, decimal_places=2, required=False
+                label=_("Unit price"),
+                widget=forms.NumberInput(attrs={"step": "any"}) if can_price else forms.HiddenInput,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
             )
 
     def item_rows(self):

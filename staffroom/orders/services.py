@@ -426,6 +426,15 @@ def order_create(
 
 
 @transaction.atomic
+def _check_prices_kept(current: list[OrderItem], built: list[OrderItem]) -> None:
+    """Without the right to take payments a line keeps the price it was sold at, or takes the catalogue price."""
+    sold = {(item.product_id, item.service_id, item.unit_price) for item in current}
+    for index, item in enumerate(built):
+        goods = item.product if item.product is not None else item.service
+        if item.unit_price != goods.price and (item.product_id, item.service_id, item.unit_price) not in sold:
+            raise field_error(f"items.{index}.unit_price", _("You may not change prices."))
+
+
 def order_update(
     *,
     actor,
@@ -465,6 +474,8 @@ def order_update(
             raise Conflict(_("Items cannot be changed once the order is paid."))
         current = list(order.items.all())
         built = _clean_items(actor, items)
+        if not has_permission(actor, Perm.PAYMENTS_PROCESS):
+            _check_prices_kept(current, built)
         before = {"items": _items_snapshot(current), **_amounts_snapshot(order)}
         if _items_snapshot(built) != before["items"]:
             _apply_items(order, built)

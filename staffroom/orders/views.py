@@ -124,7 +124,7 @@ def _items_from(form: OrderItemsForm, business) -> list[services.ItemInput]:
                 quantity=data.get(f"quantity_{index}") or 1,
                 # The sold-at price stays only while the row keeps its goods; new goods take the catalogue price.
                 unit_price=(
-                    data.get(f"price_{index}")
+                    (data.get(f"price_{index}") if form.can_price else form.initial.get(f"price_{index}"))
                     if data.get(f"item_{index}") == form.initial.get(f"item_{index}")
                     else None
                 ),
@@ -235,7 +235,14 @@ def order_edit(request, order_id):
         **OrderItemsForm.initial_for_items(current_items),
     }
     rows = max(ITEM_ROWS, len(current_items) + 2)
-    form = OrderItemsForm(request.POST or None, business=business, initial=initial, rows=rows, with_items=with_items)
+    form = OrderItemsForm(
+        request.POST or None,
+        business=business,
+        initial=initial,
+        rows=rows,
+        with_items=with_items,
+        can_price=has_permission(request.employee, Perm.PAYMENTS_PROCESS),
+    )
     del form.fields["idempotency_key"]
     if request.method == "POST" and form.is_valid():
         try:

@@ -200,3 +200,35 @@ def test_page_edit_adds_and_removes_rows(business, client_for, manager, own_orde
     own_order.refresh_from_db()
     assert [(item.product_id, item.quantity) for item in own_order.items.all()] == [(comb.pk, 3)]
     assert own_order.total == Decimal("120.00")
+
+
+def test_a_role_that_takes_payments_changes_a_unit_price_and_the_totals_follow(client_for, administrator, own_order):
+    browser = client_for(administrator)
+    page = browser.get(f"/orders/{own_order.pk}/edit/").content.decode()
+    assert 'type="number" name="price_0"' in page
+    response = browser.post(f"/orders/{own_order.pk}/edit/", _edit_form(own_order, price_0="80.00"))
+    assert response.status_code == 302
+    own_order.refresh_from_db()
+    assert own_order.items.get().unit_price == Decimal("80.00")
+    line = own_order.items.get()
+    assert own_order.total == line.quantity * Decimal("80.00") - line.discount_amount
+
+
+def test_a_manager_without_payments_sees_the_price_read_only_and_cannot_change_it(client_for, manager, own_order):
+    total = own_order.total
+    browser = client_for(manager)
+    page = browser.get(f"/orders/{own_order.pk}/edit/").content.decode()
+    assert 'type="hidden" name="price_0"' in page
+    assert 'type="number" name="price_0"' not in page
+    response = browser.post(f"/orders/{own_order.pk}/edit/", _edit_form(own_order, price_0="1.00"))
+    assert response.status_code == 302
+    own_order.refresh_from_db()
+    assert own_order.items.get().unit_price == Decimal("100.00")
+    assert own_order.total == total
+
+
+def test_another_business_cannot_change_a_unit_price(client_for, outsider, own_order):
+    response = client_for(outsider).post(f"/orders/{own_order.pk}/edit/", _edit_form(own_order, price_0="1.00"))
+    assert response.status_code == 404
+    own_order.refresh_from_db()
+    assert own_order.items.get().unit_price == Decimal("100.00")

@@ -327,3 +327,28 @@ def test_a_pickup_orders_payment_counts_in_its_branchs_cash_summary(business, ad
     day = link.payment.processed_at.astimezone(business.zone).date()
     summary = cash_summary(business, branch, day)
     assert summary["totals"]["taken"] == Decimal("50.00")
+
+
+def test_a_manager_without_payments_cannot_set_a_unit_price_through_the_service(manager, own_order):
+    line = own_order.items.get()
+    with pytest.raises(ValidationFailed) as raised:
+        services.order_update(
+            actor=manager,
+            order=own_order,
+            items=[ItemInput(product=line.product, quantity=1, unit_price=Decimal("1.00"))],
+        )
+    assert "items.0.unit_price" in raised.value.errors
+    own_order.refresh_from_db()
+    assert own_order.items.get().unit_price == line.unit_price
+
+
+def test_an_administrator_sets_a_unit_price_and_the_totals_follow(administrator, own_order):
+    line = own_order.items.get()
+    services.order_update(
+        actor=administrator,
+        order=own_order,
+        items=[ItemInput(product=line.product, quantity=2, unit_price=Decimal("30.00"))],
+    )
+    own_order.refresh_from_db()
+    assert own_order.items.get().unit_price == Decimal("30.00")
+    assert own_order.gross_amount == Decimal("60.00")
