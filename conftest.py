@@ -17,6 +17,16 @@ hypothesis_settings.register_profile("staffroom", deadline=None)
 hypothesis_settings.load_profile("staffroom")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _row_locks_only_inside_transactions():
+    """A service that locks rows without opening its own transaction fails here on SQLite too."""
+    from staffroom.core.testing import refuse_row_locks_outside_transactions
+
+    undo = refuse_row_locks_outside_transactions()
+    yield
+    undo()
+
+
 def pytest_collection_modifyitems(config, items):
     """`postgres_only` tests (exclusion constraints, triggers, real row locks) are skipped on SQLite."""
     from django.db import connection

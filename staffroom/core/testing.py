@@ -69,3 +69,29 @@ def run_at_once(count: int, work) -> list:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def refuse_row_locks_outside_transactions():
+    """Make `select_for_update` outside `transaction.atomic` fail on every backend, as it does on PostgreSQL.
+
+    SQLite ignores row locks, so a service that lost its `@transaction.atomic` passes the SQLite suite and fails
+    in production. The test case's own wrapping transaction does not count: the code under test must open one.
+    Returns a function that undoes the patch."""
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.db.transaction import TransactionManagementError
+
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        if self.query.select_for_update and not any(
+            not block._from_testcase for block in self.connection.atomic_blocks
+        ):
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql
+
+    def undo():
+        SQLCompiler.as_sql = original
+
+    return undo

@@ -425,7 +425,6 @@ def order_create(
     return order
 
 
-@transaction.atomic
 def _check_prices_kept(current: list[OrderItem], built: list[OrderItem]) -> None:
     """Without the right to take payments a line keeps the price it was sold at, or takes the catalogue price."""
     sold = {(item.product_id, item.service_id, item.unit_price) for item in current}
@@ -435,6 +434,7 @@ def _check_prices_kept(current: list[OrderItem], built: list[OrderItem]) -> None
             raise field_error(f"items.{index}.unit_price", _("You may not change prices."))
 
 
+@transaction.atomic
 def order_update(
     *,
     actor,
