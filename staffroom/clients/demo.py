@@ -2,6 +2,8 @@
 
 import random
 
+from staffroom.core.demodata import demo_phone
+
 from .calculations import search_text
 from .models import Client
 
@@ -49,7 +51,7 @@ def load(context: dict) -> None:
             last_index = (0 if first_index < 10 else 8) + number % 8  # women's family names for women
             first, last = FIRST[language][first_index], LAST[language][last_index]
             full_name = f"{last} {first}" if language == "hu" else f"{first} {last}"
-            phone = f"+7916{1000000 + number * 7919 % 9000000:07d}"
+            phone = demo_phone(business.country, number * 7919)
             # The address stays ASCII whatever the language (the English spelling of the same person).
             local_part = f"{FIRST['en'][first_index].lower()}.{LAST['en'][last_index].lower()}"
             email = f"{local_part}{number}@example.com" if number % 3 else ""

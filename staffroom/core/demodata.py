@@ -37,6 +37,21 @@ DEMO_PROFILES = {
 }
 
 
+# Numbers as the demo business's country dials them: mobile and city prefixes that the numbering plan accepts, so
+# every demo number is valid E.164 and shows in the country's national format. Data, not UI text.
+DEMO_PHONE_PREFIXES = {
+    "RU": {"mobile": "+7916", "landline": "+7495"},  # Moscow: MTS mobile, the city
+    "HU": {"mobile": "+3630", "landline": "+361"},  # a mobile network, Budapest
+    "UA": {"mobile": "+38067", "landline": "+38044"},  # a mobile network, Kyiv
+}
+
+
+def demo_phone(country: str, number: int, *, landline: bool = False) -> str:
+    """The `number`-th demo phone of a business in `country` (E.164): seven subscriber digits after the prefix."""
+    prefixes = DEMO_PHONE_PREFIXES.get((country or "").upper(), DEMO_PHONE_PREFIXES["RU"])
+    return f"{prefixes['landline' if landline else 'mobile']}{1000000 + number % 9000000:07d}"
+
+
 def demo_profile(language: str) -> dict:
     offered = dict(settings.LANGUAGES)
     if language not in offered:

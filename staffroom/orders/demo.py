@@ -12,6 +12,7 @@ from django.utils import timezone
 from staffroom.catalog.models import Service
 from staffroom.clients.calculations import search_text
 from staffroom.clients.models import Client
+from staffroom.core.demodata import demo_phone
 from staffroom.payments.models import Payment
 
 from .calculations import line_figures, order_figures
@@ -101,7 +102,7 @@ def _clients(business, language: str = "en") -> list[Client]:
         return existing
     created = []
     for index, name in enumerate(CLIENT_NAMES_BY_LANGUAGE[language]):
-        phone = f"+7916{5550000 + index:07d}"
+        phone = demo_phone(business.country, 4550000 + index)
         email = f"{CLIENT_NAMES[index].split()[0].lower()}.{index}@example.test"  # ASCII in every language
         created.append(
             Client(

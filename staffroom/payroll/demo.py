@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from staffroom.catalog.models import Service, ServiceCategory
 from staffroom.clients.models import Client
+from staffroom.core.demodata import demo_phone
 from staffroom.payments.models import Payment, Refund
 from staffroom.reports.models import KpiTarget
 from staffroom.reports.selectors import SOLD_STATUSES, local_range
@@ -121,7 +122,7 @@ def _clients(business) -> list[Client]:
     clients = list(Client.objects.for_business(business).filter(is_deleted=False)[:40])
     names = ["Olga", "Vera", "Nina", "Kira", "Lena", "Sveta", "Yulia", "Alla", "Inna", "Zoya", "Ivan", "Oleg"]
     for index, name in enumerate(names[len(clients) :], start=len(clients)):
-        phone = f"+7916900{index:04d}"
+        phone = demo_phone(business.country, 8900000 + index)
         clients.append(
             Client.objects.create(
                 business=business, full_name=f"{name} Demo", phone=phone, search_text=f"{name.lower()} demo {phone[1:]}"

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from staffroom.core.demodata import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, OPERATOR_EMAIL
+from staffroom.core.demodata import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, OPERATOR_EMAIL, demo_phone
 from staffroom.tenancy.models import Branch, Business
 
 from .models import Employee, Role
@@ -60,6 +60,34 @@ DEMO_PEOPLE = {
 for _key, _person in DEMO_PEOPLE.items():
     _person["email"] = f"{_key.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
 
+# The same people as a business of each other demo language would write their names (Hungarian: family name
+# first). Data, not UI text; the English demo uses DEMO_PEOPLE's names.
+DEMO_NAMES = {
+    "ru": {
+        "owner": "Анна Соколова", "administrator": "Ирина Волкова", "manager": "Павел Орлов",
+        "manager2": "Ольга Кузнецова", "call_center": "Дмитрий Лебедев", "specialist": "Мария Иванова",
+        "specialist2": "Елена Смирнова", "specialist3": "Сергей Попов", "accountant": "Татьяна Морозова",
+        "marketer": "Никита Фёдоров", "viewer": "Алексей Новиков",
+    },
+    "hu": {
+        "owner": "Szabó Anna", "administrator": "Kiss Ildikó", "manager": "Nagy Péter",
+        "manager2": "Kovács Eszter", "call_center": "Tóth Gergely", "specialist": "Varga Mária",
+        "specialist2": "Horváth Emese", "specialist3": "Balogh Zsolt", "accountant": "Molnár Judit",
+        "marketer": "Farkas Bence", "viewer": "Lakatos András",
+    },
+    "uk": {
+        "owner": "Анна Соколенко", "administrator": "Ірина Вовк", "manager": "Павло Орленко",
+        "manager2": "Ольга Кузьменко", "call_center": "Дмитро Лебідь", "specialist": "Марія Іваненко",
+        "specialist2": "Олена Сидоренко", "specialist3": "Сергій Попович", "accountant": "Тетяна Мороз",
+        "marketer": "Микита Федоренко", "viewer": "Олексій Новак",
+    },
+}  # fmt: skip
+
+
+def demo_person_name(key: str, language: str | None = "en") -> str:
+    """The full name of demo person `key` (a DEMO_PEOPLE key) in the demo's language."""
+    return DEMO_NAMES.get(language or "en", {}).get(key) or DEMO_PEOPLE[key]["name"]
+
 
 def load(context: dict) -> None:
     person_model = get_user_model()
@@ -80,7 +108,7 @@ def load(context: dict) -> None:
             locale=profile["locale"],  # the demo's language; the switcher (top right) offers the others
             country=profile["country"],
             owner_email=owner_info["email"],
-            owner_name=owner_info["name"],
+            owner_name=demo_person_name("owner", language),
             owner_password=DEMO_PASSWORD,
             branch_names=[demo_branch_name(key, language) for key in BRANCHES],
         )
@@ -102,7 +130,7 @@ def load(context: dict) -> None:
         person = person_model.objects.filter(email=info["email"]).first()
         if person is None:
             person = person_model.objects.create_user(
-                email=info["email"], password=DEMO_PASSWORD, full_name=info["name"]
+                email=info["email"], password=DEMO_PASSWORD, full_name=demo_person_name(key, language)
             )
         employee = Employee.objects.for_business(business).filter(person=person).first()
         if employee is None:
@@ -116,11 +144,11 @@ def load(context: dict) -> None:
                 hire_date=hire_date,
                 business=business,
                 person=person,
-                full_name=info["name"],
+                full_name=demo_person_name(key, language),
                 position=gettext(info["position"]),  # typed by the owner in the demo's language
                 provides_services=info.get("provides_services", False),
                 role=roles[info["role"]],
-                phone=f"+7 495 555-{len(employees):02d}-{len(employees) * 7 % 100:02d}",
+                phone=demo_phone(business.country, 5550000 + len(employees) * 107, landline=True),
                 email=info["email"],
             )
             employee.branches.set([branches[demo_branch_name(key, language)] for key in info.get("branches", BRANCHES)])

@@ -76,3 +76,55 @@ def test_the_hungarian_and_ukrainian_demos_have_their_own_branches_and_clients(d
     assert Branch.objects.for_business(business).filter(name=branch).exists()
     assert not Client.objects.for_business(business).filter(full_name="Anna Petrova").exists()
     assert Client.objects.for_business(business).count() == DEMO_CLIENT_COUNT  # the same rows as in English
+
+
+@pytest.mark.parametrize(("language", "script"), [("ru", _cyrillic), ("uk", _cyrillic), ("hu", str.isascii)])
+def test_demo_people_and_support_tickets_speak_the_demo_language(db, language, script):
+    from staffroom.support.models import Ticket, TicketMessage
+
+    business = load_demo(language)["business"]
+    names = list(Employee.objects.for_business(business).values_list("full_name", flat=True))
+    english = set(load_english_names())
+    assert not english & set(names)
+    if language == "hu":
+        assert not any(_cyrillic(name) for name in names)
+    else:
+        assert all(script(name) for name in names)
+    subjects = list(Ticket.objects.for_business(business).values_list("subject", flat=True))
+    assert subjects
+    assert not any(subject in ENGLISH_TICKET_SUBJECTS for subject in subjects)
+    if language != "hu":
+        assert all(_cyrillic(subject) for subject in subjects)
+    bodies = TicketMessage.objects.for_business(business).values_list("body", flat=True)
+    assert not any("Maria" in body or "Tverskaya" in body for body in bodies)
+
+
+def load_english_names():
+    from staffroom.staff.demo import DEMO_PEOPLE
+
+    return [person["name"] for person in DEMO_PEOPLE.values()]
+
+
+ENGLISH_TICKET_SUBJECTS = {
+    "Calendar shows yesterday's appointments",
+    "How do I give a specialist access to only one branch?",
+    "Export the client list to Excel",
+}
+
+
+@pytest.mark.parametrize(("language", "code"), [("en", "+7"), ("ru", "+7"), ("hu", "+36"), ("uk", "+380")])
+def test_demo_phones_are_valid_numbers_of_the_business_country(db, language, code):
+    import phonenumbers
+
+    business = load_demo(language)["business"]
+    phones = [
+        *Client.objects.for_business(business).exclude(phone="").values_list("phone", flat=True),
+        *Employee.objects.for_business(business).exclude(phone="").values_list("phone", flat=True),
+    ]
+    assert len(phones) > DEMO_CLIENT_COUNT
+    for phone in phones:
+        parsed = phonenumbers.parse(phone)
+        assert phonenumbers.is_valid_number(parsed), phone
+        assert phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == phone  # stored E.164
+        assert phonenumbers.region_code_for_number(parsed) == business.country, phone
+        assert phone.startswith(code)
