@@ -228,6 +228,9 @@ class BookingPublicRequestIn(Schema):
     utm_medium: str = Field("", max_length=100)
     utm_campaign: str = Field("", max_length=100)
     site: str = Field("", max_length=200)
+    language: str = Field(
+        "", max_length=8, description="the language the client reads (one the page offers); empty: the business's"
+    )
     website: str = Field("", max_length=200, description="the honeypot: leave empty")
 
 
@@ -378,6 +381,7 @@ def public_request(request, slug: str, branch_slug: str, payload: BookingPublicR
         honeypot=payload.website,
         ip_address=request.META.get("REMOTE_ADDR") or None,
         device_id=payload.device_id,
+        language=payload.language,
         source={
             "utm_source": payload.utm_source,
             "utm_medium": payload.utm_medium,

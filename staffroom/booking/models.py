@@ -103,6 +103,8 @@ class BookingRequest(BusinessOwnedModel, TimestampedModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     device_id = models.CharField(max_length=64, blank=True)
     source = models.JSONField(default=dict, blank=True)
+    # The language the client picked in the page's switch ("" = the business's): their messages speak it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     appointment = models.ForeignKey(
         "scheduling.Appointment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -149,6 +151,9 @@ class ClientMessage(BusinessOwnedModel, TimestampedModel):
         _("delivery status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     recipient = models.CharField(_("recipient"), max_length=254)
+    # The language it is written in ("" = the business's): the one the client picked when booking online, kept for
+    # every later message about the same visit.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     appointment = models.ForeignKey(
         "scheduling.Appointment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -71,8 +71,12 @@ def message_queue(
     preferred_channel: str | None = None,
     code: str | None = None,
     dedup_key: str = "",
+    language: str | None = None,
 ) -> ClientMessage | None:
-    """Record one message (in the caller's transaction) and deliver it after commit."""
+    """Record one message (in the caller's transaction) and deliver it after commit.
+
+    `language` is the one the client picked ("" = the business's); left out, a message about a visit speaks the
+    language of the earlier messages about it, so a client who booked in Ukrainian is reminded in Ukrainian."""
     if client is None and appointment is not None:
         client = appointment.client
     if client is not None:
@@ -82,8 +86,11 @@ def message_queue(
         return None
     channel, recipient = choice
     consented = kind in NEEDS_NO_CONSENT or (client is not None and client.accepts_messages)
+    if language is None:
+        language = _language_of_earlier_messages(business, appointment)
     message = ClientMessage.objects.create(
         business=business,
+        language=language if language in dict(settings.LANGUAGES) else "",
         kind=kind,
         channel=channel,
         recipient=recipient,
@@ -95,6 +102,20 @@ def message_queue(
     if consented:
         _deliver_after_commit(message.pk, business.pk, code)
     return message
+
+
+def _language_of_earlier_messages(business, appointment) -> str:
+    if appointment is None:
+        return ""
+    earlier = (
+        ClientMessage.objects.for_business(business)
+        .filter(appointment=appointment)
+        .exclude(language="")
+        .order_by("-created_at", "-id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return earlier or ""
 
 
 def _deliver_after_commit(message_pk: int, business_pk: int, code: str | None) -> None:
@@ -120,7 +141,7 @@ def _services(appointment) -> str:
 
 
 def _texts(message: ClientMessage, code: str | None) -> tuple[str, str]:
-    """Subject and body of a message, in the business's language."""
+    """Subject and body of a message, in the active language (the client's pick, or the business's)."""
     appointment = message.appointment
     business_name = message.business.name
     if message.kind == MessageKind.CODE:
@@ -181,7 +202,7 @@ def message_deliver(*, message_pk: int, business_pk: int, code: str | None = Non
     )
     if message is None:
         return
-    with translation.override(message.business.locale or settings.LANGUAGE_CODE):
+    with translation.override(message.language or message.business.locale or settings.LANGUAGE_CODE):
         subject, body = _texts(message, code)
         if message.channel == MessageChannel.EMAIL:
             email = EmailMessage(subject, body, None, [message.recipient])

@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Sequence
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -243,6 +244,7 @@ def booking_request_start(
     ip_address: str | None = None,
     device_id: str = "",
     source: dict | None = None,
+    language: str = "",
 ) -> BookingRequest:
     """The client asks for a slot: screened, recorded, and a code sent to the contact that confirms it.
 
@@ -250,6 +252,8 @@ def booking_request_start(
     is recorded as screened and answered like a normal request, so a bot learns nothing. Nothing is booked yet.
     """
     full_name, phone, email = _clean_contact(settings, full_name, phone, email)
+    if language and language not in dict(django_settings.LANGUAGES):
+        raise field_error("language", _("Choose one of the languages the page offers."))
     if not services:
         raise field_error("services", _("Choose at least one service."))
     if not specialists:
@@ -288,6 +292,7 @@ def booking_request_start(
             ip_address=ip_address or None,
             device_id=(device_id or "")[:64],
             source={name: str(value)[:500] for name, value in (source or {}).items() if value},
+            language=language,
         )
         if not reason:
             code = new_code()
@@ -301,6 +306,7 @@ def booking_request_start(
                 email=email if channel == ConfirmationChannel.EMAIL else "",
                 preferred_channel=channel,
                 code=code,
+                language=request.language,
             )
         security_event_record(
             event_type="booking.requested",
@@ -377,6 +383,7 @@ def _book(request: BookingRequest, client) -> str:
         kind=MessageKind.CONFIRMATION,
         appointment=appointment,
         preferred_channel=request.channel,
+        language=request.language,
     )
     appointment_pk, business_pk = appointment.pk, request.business_id
     transaction.on_commit(

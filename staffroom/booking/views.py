@@ -170,6 +170,7 @@ def booking_page(request, slug: str, branch_slug: str | None = None):
                 ip_address=request.META.get("REMOTE_ADDR") or None,
                 device_id=device,
                 source=appointment_source(source),
+                language=source.get("lang", ""),
             )
         except ApplicationError as error:
             add_service_error(form, error, {"services": "__all__", "specialist": "__all__", "starts_at": "__all__"})

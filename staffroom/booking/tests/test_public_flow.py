@@ -147,3 +147,97 @@ def test_the_language_switch_needs_no_cookie_and_follows_the_client_through_the_
         assert b'<html lang="uk">' in client.get(confirmed["Location"]).content
     finally:
         translation.activate(settings.LANGUAGE_CODE)
+
+
+def _book_through_the_pages(client, booking_settings, haircut, tomorrow, hour, language, **who):
+    url, params = slot_url(booking_settings, haircut, date=tomorrow, hour=hour)
+    query = f"?lang={language}" if language else ""
+    response = client.post(url + query, {**params, **contact(**who), **({"lang": language} if language else {})})
+    assert response.status_code == 302
+    code_mail = mail.outbox[-1]
+    confirmed = client.post(response["Location"], {"code": code_from_outbox()})
+    assert confirmed.status_code == 302
+    return code_mail, Appointment.objects.for_business(booking_settings.business).latest("pk")
+
+
+def test_every_message_about_a_visit_speaks_the_language_the_client_picked(
+    client, booking_settings, haircut, working_specialist, administrator, tomorrow, django_capture_on_commit_callbacks
+):
+    """A Russian salon; one client books in Ukrainian, one without picking: code, confirmation and the staff's
+    later cancellation reach each in their own language."""
+    from django.utils import translation
+
+    from staffroom.scheduling import services as scheduling
+
+    business = booking_settings.business
+    business.locale = "ru"
+    business.save(update_fields=["locale"])
+
+    def subject(language, text, **values):
+        with translation.override(language):
+            return translation.gettext(text) % values
+
+    try:
+        assert subject("uk", "Your booking code") != subject("ru", "Your booking code")
+        code_uk, visit_uk = _book_through_the_pages(client, booking_settings, haircut, tomorrow, 10, "uk")
+        code_ru, visit_ru = _book_through_the_pages(
+            client,
+            booking_settings,
+            haircut,
+            tomorrow,
+            12,
+            "",
+            full_name="Vera Client",
+            phone="+79162223344",
+            email="vera@example.test",
+        )
+        assert code_uk.subject == subject("uk", "Your booking code")
+        assert code_ru.subject == subject("ru", "Your booking code")
+        by_visit = {
+            visit.pk: set(
+                ClientMessage.objects.for_business(business)
+                .filter(appointment=visit)
+                .values_list("language", flat=True)
+            )
+            for visit in (visit_uk, visit_ru)
+        }
+        assert by_visit == {visit_uk.pk: {"uk"}, visit_ru.pk: {""}}
+        confirmation = next(m for m in mail.outbox if m.to == ["olga@example.test"] and m is not code_uk)
+        assert "visit.ics" in [name for name, *_rest in confirmation.attachments]
+        with translation.override("uk"):
+            assert translation.gettext("You are booked: %(when)s").split(":")[0] in confirmation.subject
+
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            for visit in (visit_uk, visit_ru):
+                scheduling.appointment_cancel(actor=administrator, appointment=visit, reason="Specialist ill")
+        to = {message.to[0]: message.subject for message in mail.outbox}
+        assert to["olga@example.test"] == subject("uk", "Your visit was cancelled")
+        assert to["vera@example.test"] == subject("ru", "Your visit was cancelled")
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_language_the_page_does_not_offer_is_refused_by_the_api_and_books_nothing(
+    anonymous, booking_settings, haircut, working_specialist, tomorrow
+):
+    import datetime as dt
+
+    from staffroom.booking.calculations import public_ref
+
+    day = tomorrow + dt.timedelta(days=1)
+    body = {
+        "services": [public_ref(booking_settings.business_id, "service", haircut.pk)],
+        "specialist": "any",
+        "starts_at": local(booking_settings.business, day, 10).isoformat(),
+        "full_name": "Api Client",
+        "phone": "+79161234500",
+        "email": "api@example.test",
+    }
+    path = "/api/v1/public/booking/test-beauty/north/requests"
+    refused = anonymous.post(path, {**body, "language": "xx"}, content_type="application/json")
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"language"}
+    assert not BookingRequest.objects.unscoped().exists() and not mail.outbox
+    accepted = anonymous.post(path, {**body, "language": "hu"}, content_type="application/json")
+    assert accepted.status_code == 201
+    assert BookingRequest.objects.unscoped().get().language == "hu"
