@@ -351,6 +351,34 @@ def _apply_discount(appointment: Appointment, lines: list[AppointmentLine], kind
     appointment.total = appointment.price - appointment.discount_amount
 
 
+def _visit_planned(business, *, client, specialist, branch, starts_at: dt.datetime, services):
+    """The checks every new visit passes, whoever books it; returns its start, end and priced lines."""
+    starts_at = _check_aware(starts_at, "starts_at")
+    if client is None or client.business_id != business.pk or client.is_deleted:
+        raise field_error("client_id", _("Choose a client of this business."))
+    _check_specialist(business, specialist, branch)
+    lines = _lines_for(business, specialist, services)
+    ends_at = starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
+    if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
+        raise field_error("service_ids", _("An appointment cannot be longer than a day."))
+    return starts_at, ends_at, lines
+
+
+def _visit_insert(
+    business, *, lines, discount_kind: str = DiscountKind.NONE, discount_value: Decimal | int = 0, **fields
+) -> Appointment:
+    """Save a new booked visit and its lines; the database refuses a double booking (a clear 409)."""
+    appointment = Appointment(
+        business=business, status=AppointmentStatus.BOOKED, status_changed_at=timezone.now(), **fields
+    )
+    _apply_discount(appointment, lines, discount_kind, discount_value)
+    _save_without_clash(appointment, force_insert=True)
+    for line in lines:
+        line.appointment = appointment
+    AppointmentLine.objects.bulk_create(lines)
+    return appointment
+
+
 @transaction.atomic
 def appointment_create(
     *,
@@ -368,14 +396,9 @@ def appointment_create(
     """Book a visit. Outside the specialist's working hours only with the override right and its confirmation."""
     require(actor, Perm.CALENDAR_CREATE_APPOINTMENT, branch=branch)
     business = actor.business
-    starts_at = _check_aware(starts_at, "starts_at")
-    if client is None or client.business_id != business.pk or client.is_deleted:
-        raise field_error("client_id", _("Choose a client of this business."))
-    _check_specialist(actor.business, specialist, branch)
-    lines = _lines_for(actor.business, specialist, services)
-    ends_at = starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
-    if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
-        raise field_error("service_ids", _("An appointment cannot be longer than a day."))
+    starts_at, ends_at, lines = _visit_planned(
+        business, client=client, specialist=specialist, branch=branch, starts_at=starts_at, services=services
+    )
     if (
         discount_kind != DiscountKind.NONE
         and Decimal(str(discount_value or 0))
@@ -386,24 +409,19 @@ def appointment_create(
         actor, specialist, branch, starts_at, ends_at, confirm_outside_hours=confirm_outside_hours
     )
     _refuse_clash(business, specialist, starts_at, ends_at)
-    now = timezone.now()
-    appointment = Appointment(
-        business=business,
+    appointment = _visit_insert(
+        business,
+        lines=lines,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
         branch=branch,
         specialist=specialist,
         client=client,
         starts_at=starts_at,
         ends_at=ends_at,
-        status=AppointmentStatus.BOOKED,
         created_by=actor,
         note=(note or "").strip(),
-        status_changed_at=now,
     )
-    _apply_discount(appointment, lines, discount_kind, discount_value)
-    _save_without_clash(appointment, force_insert=True)
-    for line in lines:
-        line.appointment = appointment
-    AppointmentLine.objects.bulk_create(lines)
     security_event_record(
         event_type="appointment.created",
         actor=actor,
@@ -698,37 +716,25 @@ def appointment_create_online(
 ) -> Appointment:
     """A booking the client made themselves: created by nobody ("online"), inside working hours only, and the
     same database guarantee against double booking as staff bookings. The booking app authorizes the caller."""
-    starts_at = _check_aware(starts_at, "starts_at")
-    if client is None or client.business_id != business.pk or client.is_deleted:
-        raise field_error("client_id", _("Choose a client of this business."))
-    _check_specialist(business, specialist, branch)
-    lines = _lines_for(business, specialist, services)
-    ends_at = starts_at + dt.timedelta(minutes=sum(line.duration_minutes for line in lines))
-    if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
-        raise field_error("service_ids", _("An appointment cannot be longer than a day."))
+    starts_at, ends_at, lines = _visit_planned(
+        business, client=client, specialist=specialist, branch=branch, starts_at=starts_at, services=services
+    )
     intervals = working_intervals_around(business, specialist, starts_at, ends_at)
     if not fits_within(starts_at, ends_at, intervals, branch.pk):
         raise field_error("starts_at", _("This time is no longer available."))
     _refuse_clash(business, specialist, starts_at, ends_at)
-    now = timezone.now()
-    appointment = Appointment(
-        business=business,
+    appointment = _visit_insert(
+        business,
+        lines=lines,
         branch=branch,
         specialist=specialist,
         client=client,
         starts_at=starts_at,
         ends_at=ends_at,
-        status=AppointmentStatus.BOOKED,
         created_by=None,
         source=AppointmentSource.ONLINE,
-        status_changed_at=now,
         **_clean_source(source),
     )
-    _apply_discount(appointment, lines, DiscountKind.NONE, 0)
-    _save_without_clash(appointment, force_insert=True)
-    for line in lines:
-        line.appointment = appointment
-    AppointmentLine.objects.bulk_create(lines)
     after = appointment_snapshot(appointment)
     after["source"] = appointment.source
     security_event_record(
