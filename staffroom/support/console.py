@@ -132,27 +132,40 @@ def _back(ticket):
     return redirect("support_console:ticket", ticket_id=ticket.pk)
 
 
-@permission_required(SUPPORT_AGENT)
-@require_POST
-def reply(request, ticket_id):
+def _form_action(request, ticket_id, form_class, form_key: str, act, success=None):
+    """One step of an agent on a ticket: the form, the service (`act(agent, ticket, cleaned_data)`), then back to
+    the ticket, or the ticket page again with the form's errors (422) and nothing changed."""
     ticket = selectors.ticket_for_agent(ticket_id)
-    form = AgentReplyForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.ticket_reply_by_agent(
-                agent=_agent(request),
-                ticket=ticket,
-                body=data["body"],
-                is_internal=data["is_internal"],
-                wait_for_customer=data["wait_for_customer"],
-                attachments=data["attachments"],
-            )
+            result = act(_agent(request), ticket, form.cleaned_data)
         except ApplicationError as error:
             add_service_error(form, error)
         else:
+            if success is not None:
+                messages.success(request, success(result))
             return _back(ticket)
-    return _detail(request, ticket, reply_form=form, status=422)
+    return _detail(request, ticket, status=422, **{form_key: form})
+
+
+@permission_required(SUPPORT_AGENT)
+@require_POST
+def reply(request, ticket_id):
+    return _form_action(
+        request,
+        ticket_id,
+        AgentReplyForm,
+        "reply_form",
+        lambda agent, ticket, data: services.ticket_reply_by_agent(
+            agent=agent,
+            ticket=ticket,
+            body=data["body"],
+            is_internal=data["is_internal"],
+            wait_for_customer=data["wait_for_customer"],
+            attachments=data["attachments"],
+        ),
+    )
 
 
 @permission_required(SUPPORT_AGENT)
@@ -195,80 +208,65 @@ def change_status(request, ticket_id):
 @permission_required(SUPPORT_AGENT)
 @require_POST
 def estimate(request, ticket_id):
-    ticket = selectors.ticket_for_agent(ticket_id)
-    form = EstimateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.estimate_post(agent=_agent(request), ticket=ticket, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            return _back(ticket)
-    return _detail(request, ticket, estimate_form=form, status=422)
+    return _form_action(
+        request,
+        ticket_id,
+        EstimateForm,
+        "estimate_form",
+        lambda agent, ticket, data: services.estimate_post(agent=agent, ticket=ticket, **data),
+    )
 
 
 @permission_required(SUPPORT_AGENT)
 @require_POST
 def specify(request, ticket_id):
-    ticket = selectors.ticket_for_agent(ticket_id)
-    form = SpecificationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_specify(
-                agent=_agent(request), ticket=ticket, specification=form.cleaned_data["specification"]
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            return _back(ticket)
-    return _detail(request, ticket, specification_form=form, status=422)
+    return _form_action(
+        request,
+        ticket_id,
+        SpecificationForm,
+        "specification_form",
+        lambda agent, ticket, data: services.work_specify(
+            agent=agent, ticket=ticket, specification=data["specification"]
+        ),
+    )
 
 
 @permission_required(SUPPORT_AGENT)
 @require_POST
 def progress(request, ticket_id):
-    ticket = selectors.ticket_for_agent(ticket_id)
-    form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_progress_post(agent=_agent(request), ticket=ticket, body=form.cleaned_data["body"])
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            return _back(ticket)
-    return _detail(request, ticket, progress_form=form, status=422)
+    return _form_action(
+        request,
+        ticket_id,
+        ProgressForm,
+        "progress_form",
+        lambda agent, ticket, data: services.work_progress_post(agent=agent, ticket=ticket, body=data["body"]),
+    )
 
 
 @permission_required(SUPPORT_AGENT)
 @require_POST
 def deliver(request, ticket_id):
-    ticket = selectors.ticket_for_agent(ticket_id)
-    form = DeliverForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_deliver(agent=_agent(request), ticket=ticket, note=form.cleaned_data["note"])
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Delivered for the customer's acceptance."))
-            return _back(ticket)
-    return _detail(request, ticket, deliver_form=form, status=422)
+    return _form_action(
+        request,
+        ticket_id,
+        DeliverForm,
+        "deliver_form",
+        lambda agent, ticket, data: services.work_deliver(agent=agent, ticket=ticket, note=data["note"]),
+        success=lambda _result: _("Delivered for the customer's acceptance."),
+    )
 
 
 @permission_required(SUPPORT_AGENT)
 @require_POST
 def strike(request, ticket_id):
-    ticket = selectors.ticket_for_agent(ticket_id)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            given = services.strike_give(agent=_agent(request), ticket=ticket, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Strike %(number)d given.") % {"number": given.number})
-            return _back(ticket)
-    return _detail(request, ticket, strike_form=form, status=422)
+    return _form_action(
+        request,
+        ticket_id,
+        ReasonForm,
+        "strike_form",
+        lambda agent, ticket, data: services.strike_give(agent=agent, ticket=ticket, reason=data["reason"]),
+        success=lambda given: _("Strike %(number)d given.") % {"number": given.number},
+    )
 
 
 @permission_required(SUPPORT_AGENT)
