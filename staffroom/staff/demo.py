@@ -61,6 +61,13 @@ for _key, _person in DEMO_PEOPLE.items():
     _person["email"] = f"{_key.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
 
 
+def credentials(url: str) -> list[str]:
+    """Sign-ins this demo creates, for `manage.py demo_credentials`: each role, then the platform operator."""
+    lines = [f"{person['role_label']:<22} {person['email']}" for person in DEMO_PEOPLE.values()]
+    lines.append(f"{'Platform operator':<22} {OPERATOR_EMAIL}   (operator console: {url}/operator/)")
+    return lines
+
+
 def load(context: dict) -> None:
     person_model = get_user_model()
     if not person_model.objects.filter(email=OPERATOR_EMAIL).exists():

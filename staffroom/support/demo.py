@@ -27,6 +27,11 @@ CANNED_REPLIES = {
 }
 
 
+def credentials(url: str) -> list[str]:
+    """The support supervisor this demo creates, for `manage.py demo_credentials`."""
+    return [f"{'Support supervisor':<22} {DEMO_AGENT_EMAIL}   (support console: {url}/support-desk/)"]
+
+
 def load(context: dict) -> None:
     person_model = get_user_model()
     person = person_model.objects.filter(email=DEMO_AGENT_EMAIL).first()
