@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, load the demo business and serve on $(HOST):$(PORT)"
 	@echo "make test   - install test dependencies and run the whole suite"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and the import contracts (.importlinter)"
 	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
 	@echo "make demo   - load (or refresh) the demo business (DEMO_LANGUAGE=ru|hu|... for one in that language)"
 	@echo "make fuzz   - a long schemathesis run over the whole API (FUZZ_EXAMPLES examples per operation)"
@@ -50,6 +50,7 @@ test: $(VENV)/.installed-test var browser
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.scheduling.selectors import specialists_for_business
+from staffroom.staff.selectors import specialists_for_business
 
 from .models import ServiceCategory
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from staffroom.core.money import round_money
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import api_permission, has_permission
 
 from . import selectors, services
+from .hooks import client_card_filled
 from .models import Client
 
 router = Router(tags=["clients"])
@@ -84,47 +84,11 @@ def client_out(actor, client: Client) -> dict:
 
 
 def client_card(actor, client: Client) -> dict:
-    from staffroom.payments.models import Payment
-    from staffroom.scheduling.choices import AppointmentStatus
-    from staffroom.scheduling.models import Appointment
-
     sees_money = has_permission(actor, Perm.PAYMENTS_VIEW_FINANCES)
-    visits = (
-        Appointment.objects.for_business(actor.business)
-        .filter(client=client)
-        .select_related("specialist", "branch")
-        .order_by("-starts_at")[:100]
-    )
     card = client_out(actor, client)
-    card["visits"] = [
-        {
-            "id": visit.pk,
-            "starts_at": visit.starts_at,
-            "status": visit.status,
-            "status_label": str(visit.get_status_display()),
-            "specialist": visit.specialist.full_name,
-            "branch": visit.branch.name,
-            "total": visit.total if sees_money else None,
-        }
-        for visit in visits
-    ]
+    card["visits"] = []
     card["balance_due"] = card["paid_total"] = None
-    if sees_money:
-        payments = Payment.objects.for_business(actor.business).filter(client=client)
-        paid = sum((p.amount - p.refunded_amount for p in payments), Decimal(0))
-        billed = sum(
-            (
-                visit.total
-                for visit in Appointment.objects.for_business(actor.business)
-                .filter(client=client)
-                .filter(status__in=[AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED])
-            ),
-            Decimal(0),
-        )
-        paid_for_visits = sum((p.amount - p.refunded_amount for p in payments if p.appointment_id), Decimal(0))
-        card["paid_total"] = round_money(paid, actor.business.currency)
-        # Owed for visits that took place, less what was paid for visits (a prepayment shows as a credit).
-        card["balance_due"] = round_money(billed - paid_for_visits, actor.business.currency)
+    client_card_filled.call_all(actor, client, card, sees_money)  # scheduling and payments, above clients
     return card
 
 

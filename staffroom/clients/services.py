@@ -19,6 +19,7 @@ from staffroom.staff.permissions import has_permission, require
 from staffroom.webhooks.services import webhook_event_emit
 
 from .calculations import InvalidPhone, mask_email, mask_phone, normalize_phone, search_text
+from .hooks import client_merged
 from .models import Client
 
 EDITABLE_CLIENT_FIELDS = ("full_name", "phone", "email", "notes", "tags", "accepts_messages")
@@ -225,9 +226,6 @@ def client_restore(*, actor, client: Client) -> Client:
 @transaction.atomic
 def client_merge(*, actor, keep: Client, duplicate: Client) -> Client:
     """Move the duplicate's appointments and payments to `keep`, fill its empty fields, and retire the duplicate."""
-    from staffroom.payments.models import Payment
-    from staffroom.scheduling.models import Appointment
-
     require(actor, Perm.CLIENTS_DELETE, obj=keep)
     require(actor, Perm.CLIENTS_DELETE, obj=duplicate)
     if keep.pk == duplicate.pk:
@@ -250,8 +248,9 @@ def client_merge(*, actor, keep: Client, duplicate: Client) -> Client:
     _refresh_search_text(keep)
     keep.version += 1
     keep.save()
-    moved_appointments = Appointment.objects.for_business(actor.business).filter(client=duplicate).update(client=keep)
-    moved_payments = Payment.objects.for_business(actor.business).filter(client=duplicate).update(client=keep)
+    moved = {}
+    for counts in client_merged.call_all(actor.business, duplicate, keep):  # scheduling and payments, above clients
+        moved.update(counts)
     duplicate.is_deleted = True
     duplicate.deleted_at = timezone.now()
     duplicate.deleted_by = actor
@@ -266,8 +265,7 @@ def client_merge(*, actor, keep: Client, duplicate: Client) -> Client:
         after={
             "keep": client_snapshot(keep),
             "merged_client_id": duplicate.pk,
-            "moved_appointments": moved_appointments,
-            "moved_payments": moved_payments,
+            **moved,
         },
     )
     return keep

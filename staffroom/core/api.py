@@ -22,6 +22,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, BeforeValidator
 
 from .errors import ApplicationError, ValidationFailed
+from .hooks import Hook
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -87,15 +88,17 @@ class StrictParser(Parser):
         return result
 
 
+# token -> the active employee it belongs to, or None: identity registers `employee_for_api_token` when ready.
+api_token_employee = Hook("core: the employee of an API token", single=True)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer sr_…`: a personal API token; the business is the token's."""
 
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token):
-        from staffroom.identity.selectors import employee_for_api_token
-
-        employee = employee_for_api_token(token)
+        employee = api_token_employee.call_one(token)  # identity, which owns the tokens, registers the reader
         if employee is None:
             return None
         request.employee = employee

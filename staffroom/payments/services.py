@@ -314,7 +314,7 @@ def allowance_grant(
         raise ValidationFailed(errors=errors)
     key = _key(idempotency_key)
     if appointment is not None:
-        from staffroom.reports.selectors import SOLD_STATUSES
+        from staffroom.scheduling.choices import SOLD_STATUSES
         from staffroom.scheduling.models import Appointment
 
         appointment = Appointment.objects.for_business(business).select_for_update().get(pk=appointment.pk)

@@ -1,7 +1,9 @@
-"""Choices of the payroll app: rule kinds, KPI metrics and run statuses."""
+"""Choices of the payroll app: rule kinds and run statuses (KPI metrics are the reports app's, below payroll)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from staffroom.reports.choices import KpiMetric  # noqa: F401  (payroll rules name the metrics reports compute)
 
 
 class RuleKind(models.TextChoices):
@@ -17,19 +19,6 @@ class RuleKind(models.TextChoices):
     DEDUCTION_FIXED = "deduction_fixed", _("Deduction, fixed")
     DEDUCTION_PERCENT = "deduction_percent", _("Deduction, %")
     CORRECTION = "correction", _("Correction of an earlier period")
-
-
-class KpiMetric(models.TextChoices):
-    APPOINTMENTS_CREATED = "appointments_created", _("Appointments created")
-    ARRIVED_SHARE = "arrived_share", _("Share of created appointments that arrived, %")
-    BOOKED_REVENUE = "booked_revenue", _("Revenue of the visits they booked")
-    PAYMENTS_COUNT = "payments_count", _("Payments processed")
-    PAYMENTS_AMOUNT = "payments_amount", _("Amount of payments processed")
-    VISITS_ARRIVED = "visits_arrived", _("Own visits that arrived")
-    SERVICES_REVENUE = "services_revenue", _("Own services revenue")
-    REBOOKING_RATE = "rebooking_rate", _("Rebooking rate of own clients, %")
-    ORDERS_CLAIMED = "orders_claimed", _("Orders claimed")
-    ORDERS_COMPLETED = "orders_completed", _("Orders completed")
 
 
 class RunStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import ServiceCategory
 from staffroom.core.widgets import DateInput
-from staffroom.payroll.choices import KpiMetric
+from staffroom.reports.choices import KpiMetric
 from staffroom.staff.models import Employee, Role
 from staffroom.tenancy.models import Branch
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.models import BusinessOwnedModel, TimestampedModel
-from staffroom.payroll.choices import KpiMetric
+from staffroom.reports.choices import KpiMetric
 
 
 class KpiTarget(BusinessOwnedModel, TimestampedModel):

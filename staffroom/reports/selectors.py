@@ -30,9 +30,9 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from staffroom.orders.choices import ActionKind, ItemKind, OrderStatus
 from staffroom.orders.models import Order, OrderAction, OrderItem
 from staffroom.payments.models import Allowance, Payment, Refund
-from staffroom.payroll.choices import KpiMetric
+from staffroom.reports.choices import KpiMetric
 from staffroom.scheduling.calculations import local_to_utc
-from staffroom.scheduling.choices import AppointmentStatus
+from staffroom.scheduling.choices import SOLD_STATUSES, AppointmentStatus
 from staffroom.scheduling.models import Appointment, AppointmentLine
 from staffroom.security.models import SecurityEvent
 
@@ -40,9 +40,6 @@ from .calculations import SalesFigures, merge_rows, period_buckets, total_of
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=20, decimal_places=6)
-
-# A visit is a sale once the client came; booked, no-show and cancelled appointments sold nothing.
-SOLD_STATUSES = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
 
 DIMENSIONS = ("period", "branch", "employee", "category")
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from staffroom.core.errors import field_error
-from staffroom.payroll.choices import KpiMetric
+from staffroom.reports.choices import KpiMetric
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
-from staffroom.payroll.choices import KpiMetric
+from staffroom.reports.choices import KpiMetric
 from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import permission_required

@@ -22,6 +22,7 @@ from staffroom.tenancy.models import Branch
 
 from . import selectors, services
 from .calculations import specialist_colour
+from .hooks import appointment_paid_amount
 from .models import Appointment, BranchOpeningHours, ScheduleException, WorkingHours
 
 router = Router(tags=["calendar"])
@@ -191,8 +192,6 @@ class SchedulingBranchDayOut(Schema):
 
 def appointment_out(actor, appointment: Appointment) -> dict:
     """Money only for those who see finances; contacts masked as for the client pages."""
-    from staffroom.payments.selectors import appointment_paid_amount
-
     sees_money = has_permission(actor, Perm.PAYMENTS_VIEW_FINANCES) or has_permission(actor, Perm.PAYMENTS_PROCESS)
     paid = None
     if sees_money:

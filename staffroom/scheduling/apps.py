@@ -16,3 +16,11 @@ class SchedulingConfig(AppConfig):
         from .selectors import employees_active_in_calendar
 
         register_activity_source("calendar", employees_active_in_calendar)
+
+        # Clients are below scheduling: the client card shows the visits, a merge moves them.
+        from staffroom.clients import hooks as clients_hooks
+
+        from .client_hooks import client_card_visits, client_merged_move_appointments
+
+        clients_hooks.client_card_filled.register(client_card_visits)
+        clients_hooks.client_merged.register(client_merged_move_appointments)

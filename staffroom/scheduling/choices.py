@@ -30,6 +30,9 @@ class AppointmentStatus(models.TextChoices):
 # Appointments that hold the specialist's time. A no-show frees it, so a walk-in can take the rest of the slot.
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
 
+# A visit is a sale once the client came; booked, no-show and cancelled appointments sold nothing.
+SOLD_STATUSES = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+
 # Allowed status changes (cancel has its own service because it needs a reason).
 STATUS_TRANSITIONS = {
     AppointmentStatus.BOOKED: {AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW, AppointmentStatus.COMPLETED},

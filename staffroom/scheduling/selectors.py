@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from staffroom.staff.catalogue import Perm
-from staffroom.staff.models import Employee, EmployeeStatus
+from staffroom.staff.models import Employee
 from staffroom.staff.permissions import has_permission
+from staffroom.staff.selectors import specialists_for_business
 
 from .calculations import (
     DayException,
@@ -24,14 +25,6 @@ from .calculations import (
 )
 from .choices import ACTIVE_STATUSES, AppointmentStatus, ExceptionKind
 from .models import Appointment, BranchOpeningHours, ScheduleException, WorkingHours
-
-
-def specialists_for_business(business) -> QuerySet[Employee]:
-    return (
-        Employee.objects.for_business(business)
-        .filter(provides_services=True, status=EmployeeStatus.ACTIVE)
-        .order_by("full_name", "id")
-    )
 
 
 def visible_specialists(employee, *, branch=None) -> QuerySet[Employee]:

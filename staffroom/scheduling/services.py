@@ -28,22 +28,17 @@ from .choices import (
     DiscountKind,
     ExceptionKind,
 )
+from .hooks import appointment_changed, appointment_paid_amount
 from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
 from .selectors import MAX_APPOINTMENT_LENGTH, check_calendar_date, overlapping_appointment, working_intervals_around
 
 # Apps above scheduling that react to staff changes of appointments (client notifications) register here; each
 # listener gets (event, appointment) inside the service's transaction: "created", "rescheduled", "cancelled".
-_appointment_listeners: list = []
-
-
-def register_appointment_listener(listener) -> None:
-    if listener not in _appointment_listeners:
-        _appointment_listeners.append(listener)
+register_appointment_listener = appointment_changed.register
 
 
 def _announce(event: str, appointment) -> None:
-    for listener in _appointment_listeners:
-        listener(event, appointment)
+    appointment_changed.call_all(event, appointment)
 
 
 # --- schedules -------------------------------------------------------------------------------------
@@ -523,8 +518,6 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, expected
     appointment = _locked_appointment(actor, appointment, expected_version)
     if appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED):
         raise Conflict(_("This appointment cannot be cancelled any more."))
-    from staffroom.payments.selectors import appointment_paid_amount
-
     if appointment_paid_amount(appointment) > 0:
         raise Conflict(_("This visit has payments: refund them before cancelling."))
     before = appointment_snapshot(appointment)
@@ -595,8 +588,6 @@ def appointment_discount_set(*, actor, appointment: Appointment, kind: str, valu
     appointment = _locked_appointment(actor, appointment)
     if appointment.status == AppointmentStatus.CANCELLED:
         raise Conflict(_("This appointment was cancelled."))
-    from staffroom.payments.selectors import appointment_paid_amount
-
     before = appointment_snapshot(appointment)
     lines = list(AppointmentLine.objects.for_business(actor.business).filter(appointment=appointment))
     _apply_discount(appointment, lines, kind, value)
@@ -645,8 +636,6 @@ def appointment_services_set(
     appointment = _locked_appointment(actor, appointment, expected_version)
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
         raise Conflict(_("Only booked appointments can be changed."))
-    from staffroom.payments.selectors import appointment_paid_amount
-
     before = appointment_snapshot(appointment)
     before["services"] = list(appointment.lines.values_list("service_name", flat=True))
     lines = _lines_for(actor.business, appointment.specialist, services)

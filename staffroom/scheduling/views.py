@@ -25,6 +25,7 @@ from .calculations import local_to_utc, specialist_colour
 from .choices import AppointmentStatus
 from .forms import BookingForm, CancelForm, RescheduleForm, combine_local, offers_outside_hours
 from .grid import column_body
+from .hooks import allowances_of_appointment, appointment_allowance_amount, appointment_paid_amount
 from .models import Appointment
 
 MOVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
@@ -463,8 +464,6 @@ def _load_appointment(request, appointment_id) -> Appointment:
 
 
 def _appointment_context(request, appointment):
-    from staffroom.payments.selectors import appointment_paid_amount
-
     employee = request.employee
     sees_money = has_permission(employee, Perm.PAYMENTS_VIEW_FINANCES) or has_permission(
         employee, Perm.PAYMENTS_PROCESS
@@ -489,8 +488,6 @@ def _appointment_context(request, appointment):
         "offered_services": _offered_services(request.business, appointment),
     }
     if sees_money:
-        from staffroom.payments.selectors import allowances_of_appointment, appointment_allowance_amount
-
         paid = appointment_paid_amount(appointment)
         context.update(
             paid=paid,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .guard import _locked_guard, _notify, record_for_person
 from .models import RecoveryCode
 
 CODES_PER_BATCH = 10
@@ -42,8 +43,6 @@ def codes_left(person) -> int:
 @transaction.atomic
 def recovery_codes_generate(*, person, reason: str, notify: bool = True) -> list[str]:
     """A new batch for the person (every earlier code stops working); the plain codes are returned once, here."""
-    from .authentication import _locked_guard, _notify, record_for_person
-
     _locked_guard(person)  # two regenerations at once must not leave two live batches
     now = timezone.now()
     RecoveryCode.objects.filter(person=person).delete()
@@ -78,8 +77,6 @@ def recovery_codes_discard(*, person) -> None:
 
 def recovery_code_use(*, person, code: str) -> bool:
     """Accept a code once: the conditional UPDATE lets exactly one of concurrent uses through."""
-    from .authentication import record_for_person
-
     if not normalize(code):
         return False
     with transaction.atomic():

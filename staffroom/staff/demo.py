@@ -89,6 +89,13 @@ def demo_person_name(key: str, language: str | None = "en") -> str:
     return DEMO_NAMES.get(language or "en", {}).get(key) or DEMO_PEOPLE[key]["name"]
 
 
+def credentials(url: str) -> list[str]:
+    """Sign-ins this demo creates, for `manage.py demo_credentials`: each role, then the platform operator."""
+    lines = [f"{person['role_label']:<22} {person['email']}" for person in DEMO_PEOPLE.values()]
+    lines.append(f"{'Platform operator':<22} {OPERATOR_EMAIL}   (operator console: {url}/operator/)")
+    return lines
+
+
 def load(context: dict) -> None:
     person_model = get_user_model()
     if not person_model.objects.filter(email=OPERATOR_EMAIL).exists():

@@ -47,3 +47,12 @@ def invitation_is_pending(employee: Employee) -> bool:
 
 def invited_employee_ids(business) -> set[int]:
     return set(_pending_invitations(business).values_list("employee_id", flat=True))
+
+
+def specialists_for_business(business) -> QuerySet[Employee]:
+    """Active employees who provide services: the calendar's columns, the specialists a service can be given to."""
+    return (
+        Employee.objects.for_business(business)
+        .filter(provides_services=True, status=EmployeeStatus.ACTIVE)
+        .order_by("full_name", "id")
+    )

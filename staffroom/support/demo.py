@@ -97,6 +97,11 @@ DEMO_SUPPORT_TEXTS = {
 }  # fmt: skip
 
 
+def credentials(url: str) -> list[str]:
+    """The support supervisor this demo creates, for `manage.py demo_credentials`."""
+    return [f"{'Support supervisor':<22} {DEMO_AGENT_EMAIL}   (support console: {url}/support-desk/)"]
+
+
 def load(context: dict) -> None:
     texts = DEMO_SUPPORT_TEXTS.get(context.get("language") or "en", DEMO_SUPPORT_TEXTS["en"])
     person_model = get_user_model()

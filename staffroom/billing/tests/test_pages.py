@@ -164,59 +164,6 @@ def test_without_activity_sources_the_advisor_says_it_cannot_tell(subscribed, cl
     assert "Activity is not tracked yet" in client_for(owner).get("/billing/").content.decode()
 
 
-def test_the_calendar_and_payments_tell_the_advisor_who_used_paid_rights(subscribed, business, owner, specialist):
-    from staffroom.billing.selectors import savings_advice
-    from staffroom.payments.services import payment_take
-    from staffroom.scheduling.tests.factories import first_branch, make_appointment, make_client
-
-    booker = make_employee(business, "call_center", full_name="Busy Booker")
-    cashier = make_employee(business, "administrator", full_name="Busy Cashier")
-    idle = make_employee(business, "administrator", full_name="Idle Admin")
-    served_by = make_employee(business, "specialist", full_name="Busy Stylist", provides_services=True)
-    Employee.objects.for_business(business).update(created_at=noon_utc(datetime.date(2025, 1, 1)))
-    services.seats_recount(business=business)
-    branch, client = first_branch(business), make_client(business)
-    yesterday = noon_utc(TODAY - datetime.timedelta(days=1))
-    make_appointment(
-        business,
-        specialist=specialist,
-        client=client,
-        branch=branch,
-        starts_at=yesterday + datetime.timedelta(days=3),
-        created_by=booker,
-    )
-    visit = make_appointment(
-        business, specialist=served_by, client=client, branch=branch, starts_at=yesterday, status="completed"
-    )
-    payment_take(actor=cashier, amount=visit.total, method="cash", appointment=visit)
-
-    advice = savings_advice(business)
-    idle_names = {item.employee.full_name for item in advice.advice}
-    assert advice.is_tracked and idle.full_name in idle_names
-    assert idle_names.isdisjoint({"Busy Booker", "Busy Cashier", "Busy Stylist"})
-
-
-def test_orders_tell_the_advisor_who_created_or_claimed_an_order(subscribed, business, owner):
-    from staffroom.billing.activity import activity_source_names
-    from staffroom.billing.selectors import savings_advice
-    from staffroom.orders.services import order_claim
-    from staffroom.orders.tests.factories import make_order
-
-    creator = make_employee(business, "manager", full_name="Order Creator")
-    claimer = make_employee(business, "manager", full_name="Order Claimer")
-    idle = make_employee(business, "manager", full_name="Idle Manager")
-    Employee.objects.for_business(business).update(created_at=noon_utc(datetime.date(2025, 1, 1)))
-    services.seats_recount(business=business)
-    queued = make_order(creator, responsible=None)
-    order_claim(actor=claimer, order=queued)
-
-    assert "orders" in activity_source_names()
-    advice = savings_advice(business)
-    idle_names = {item.employee.full_name for item in advice.advice}
-    assert advice.is_tracked and idle.full_name in idle_names
-    assert idle_names.isdisjoint({"Order Creator", "Order Claimer"})
-
-
 @pytest.fixture
 def operator_client(db, client):
     operator = get_user_model().objects.create_superuser(email="operator@example.test", password="x-Operator-1")

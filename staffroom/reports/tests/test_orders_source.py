@@ -9,8 +9,8 @@ from django.db import connection
 
 from staffroom.orders.services import ItemInput, order_claim
 from staffroom.orders.tests.factories import make_order, make_product
-from staffroom.payroll.choices import KpiMetric
 from staffroom.reports.calculations import SalesFigures
+from staffroom.reports.choices import KpiMetric
 from staffroom.reports.selectors import SalesFilter, kpi_figures, product_sales_by_employee, sales_report
 from staffroom.scheduling.calculations import local_to_utc
 from staffroom.scheduling.tests.factories import first_branch

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from staffroom.payroll.choices import KpiMetric
 from staffroom.reports.calculations import SalesFigures
+from staffroom.reports.choices import KpiMetric
 from staffroom.reports.selectors import SalesFilter, kpi_figures, sales_report
 from staffroom.scheduling.tests.factories import first_branch, make_client
 from staffroom.staff.tests.factories import make_employee

@@ -2,9 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from staffroom.core.demodata import DEMO_PASSWORD, OPERATOR_EMAIL
-from staffroom.staff.demo import DEMO_PEOPLE
-from staffroom.support.demo import DEMO_AGENT_EMAIL
+from staffroom.core.demodata import DEMO_PASSWORD, demo_loaders
 
 
 class Command(BaseCommand):
@@ -18,8 +16,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Staffroom demo: open {url}/ and sign in with"))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
-        for person in DEMO_PEOPLE.values():
-            self.stdout.write(f"  {person['role_label']:<22} {person['email']}")
-        self.stdout.write(f"  {'Platform operator':<22} {OPERATOR_EMAIL}   (operator console: {url}/operator/)")
-        self.stdout.write(f"  {'Support supervisor':<22} {DEMO_AGENT_EMAIL}   (support console: {url}/support-desk/)")
+        # Each app's demo module that creates sign-ins lists them (`credentials(url)`), in INSTALLED_APPS order.
+        for _label, module in demo_loaders():
+            for line in getattr(module, "credentials", lambda url: [])(url):
+                self.stdout.write(f"  {line}")
         self.stdout.write("")

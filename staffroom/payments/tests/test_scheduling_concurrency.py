@@ -10,8 +10,7 @@ from staffroom.payments import services as payments
 from staffroom.payments.models import Payment
 from staffroom.scheduling import services
 from staffroom.scheduling.models import Appointment
-
-from .factories import local, make_client
+from staffroom.scheduling.tests.factories import local, make_client
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +45,7 @@ def test_the_database_refuses_an_overlap_the_service_did_not_check(
 ):
     from django.db import IntegrityError
 
-    from .factories import make_appointment
+    from staffroom.scheduling.tests.factories import make_appointment
 
     client = make_client(business)
     make_appointment(

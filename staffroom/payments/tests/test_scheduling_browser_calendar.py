@@ -50,8 +50,7 @@ def test_drag_an_appointment_to_another_time_and_a_clash_is_shown(
     browser_page, business, administrator, a_client, working_specialist, branch, haircut, tomorrow
 ):
     from staffroom.scheduling import services
-
-    from .factories import local
+    from staffroom.scheduling.tests.factories import local
 
     moving = services.appointment_create(
         actor=administrator,

@@ -8,9 +8,8 @@ import pytest
 from staffroom.core.testing import database_fingerprint
 from staffroom.payments.models import Payment
 from staffroom.scheduling.models import Appointment
+from staffroom.scheduling.tests.factories import local, make_client, make_service, make_weekly_schedule
 from staffroom.tenancy.models import Branch
-
-from .factories import local, make_client, make_service, make_weekly_schedule
 
 
 def post(client, path, body, **headers):

@@ -13,8 +13,7 @@ import pytest
 from staffroom.core.testing import database_fingerprint
 from staffroom.payments.services import payment_take
 from staffroom.scheduling import services
-
-from .factories import local, make_client
+from staffroom.scheduling.tests.factories import local, make_client
 
 FAR_DAY = "2030-01-07"
 

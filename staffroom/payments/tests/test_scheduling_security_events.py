@@ -8,9 +8,8 @@ from staffroom.clients import services as clients
 from staffroom.clients.models import Client
 from staffroom.payments import services as payments
 from staffroom.scheduling import services as scheduling
+from staffroom.scheduling.tests.factories import local
 from staffroom.security.models import SecurityEvent
-
-from .factories import local
 
 
 def new_events(business, since_pk):

@@ -10,8 +10,7 @@ from staffroom.core.testing import database_fingerprint
 from staffroom.payments.models import Payment
 from staffroom.scheduling import services
 from staffroom.scheduling.models import Appointment
-
-from .factories import local, make_weekly_schedule
+from staffroom.scheduling.tests.factories import local, make_weekly_schedule
 
 
 @pytest.fixture
@@ -203,7 +202,7 @@ def test_opening_hours_page(business, owner, branch, call_center_operator, clien
 
 
 def test_change_services_on_the_visit_page(business, administrator, visit, working_specialist, client_for):
-    from .factories import make_service
+    from staffroom.scheduling.tests.factories import make_service
 
     colour = make_service(business, name="Colour", duration=90, price="3000.00", specialists=[working_specialist])
     browser = client_for(administrator)
