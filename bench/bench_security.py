@@ -1,9 +1,11 @@
 """Security log: event ingestion and chain verification, against a plain batched INSERT and a plain SELECT."""
 
-import time
+import hashlib
+import json
 
 from django.db import transaction
 
+from bench.timing import REPEATS, repeat
 from staffroom.security.chain import ROW_FIELDS, chain_verify
 from staffroom.security.models import SecurityEvent
 from staffroom.security.services import security_event_record
@@ -12,13 +14,7 @@ EVENTS = 2000
 # Recording links each event to the one before under a row lock (one INSERT + one UPDATE per event); the
 # baseline inserts the same rows in one batch. Verification re-hashes every event; the baseline only reads them.
 INGEST_LIMIT = 40.0
-VERIFY_LIMIT = 8.0
-
-
-def _timed(work) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+VERIFY_LIMIT = 1.5  # measured 1.26 against read + SHA-256 on PostgreSQL; the issue keeps it within target
 
 
 def run(report) -> None:
@@ -32,13 +28,15 @@ def run(report) -> None:
                     after={"status": "blocked", "number": number},
                 )
 
-    ingest_seconds = _timed(ingest)
-    template = list(SecurityEvent.objects.unscoped().filter(chain_key="platform").order_by("sequence"))
+    ingest_seconds = repeat(ingest)
+    template = list(SecurityEvent.objects.unscoped().filter(chain_key="platform").order_by("sequence")[:EVENTS])
+    baseline_round = iter(range(REPEATS))
 
     def baseline_insert():
+        chain_key = f"baseline-{next(baseline_round)}"
         rows = [
             SecurityEvent(
-                chain_key="baseline",
+                chain_key=chain_key,
                 sequence=event.sequence,
                 occurred_at=event.occurred_at,
                 event_type=event.event_type,
@@ -54,21 +52,30 @@ def run(report) -> None:
         with transaction.atomic():
             SecurityEvent.objects.bulk_create(rows, batch_size=500)
 
-    baseline_seconds = _timed(baseline_insert)
+    baseline_seconds = repeat(baseline_insert, REPEATS)
     report(f"record {EVENTS} chained events vs batched INSERT", ingest_seconds, baseline_seconds, INGEST_LIMIT)
 
+    total = REPEATS * EVENTS
     verify_results = []
-    verify_seconds = _timed(lambda: verify_results.append(chain_verify("platform")))
-    assert verify_results[0].is_intact and verify_results[0].events == EVENTS
+    verify_seconds = repeat(lambda: verify_results.append(chain_verify("platform")))
+    assert all(result.is_intact and result.events == total for result in verify_results)
 
-    def plain_select():
+    def select_and_hash():
+        # The least a verification must do: read every row and hash it once.
         rows = list(
             SecurityEvent.objects.unscoped().filter(chain_key="platform").order_by("sequence").values(*ROW_FIELDS)
         )
-        assert len(rows) == EVENTS
+        for row in rows:
+            hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
+        assert len(rows) == total
 
-    select_seconds = _timed(plain_select)
-    report(f"verify a chain of {EVENTS} events vs plain SELECT", verify_seconds, select_seconds, VERIFY_LIMIT)
+    select_seconds = repeat(select_and_hash)
+    report(
+        f"verify a chain of {total} events vs SELECT + SHA-256 of each row",
+        verify_seconds,
+        select_seconds,
+        VERIFY_LIMIT,
+    )
     run_log_pages(report)
 
 
@@ -124,7 +131,7 @@ def run_log_pages(report) -> None:
         for _ in range(repeats):
             list(SecurityEvent.objects.unscoped().filter(business=business).order_by("-id")[:50])
 
-    baseline_seconds = _timed(baseline)
+    baseline_seconds = repeat(baseline)
     cases = {
         "no filter": EventFilters(),
         "event type": EventFilters(event_type="payment.processed"),
@@ -139,4 +146,4 @@ def run_log_pages(report) -> None:
                 older, _next = events_page(business, filters, before_sequence=before)
                 assert rows and older
 
-        report(f"log page at {size} events, {name} (2 pages) vs newest-50 SELECT", _timed(page), baseline_seconds, 12.0)
+        report(f"log page at {size} events, {name} (2 pages) vs newest-50 SELECT", repeat(page), baseline_seconds, 12.0)
