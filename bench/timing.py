@@ -18,9 +18,9 @@ def repeat(work: Callable[[], object], times: int = REPEATS) -> list[float]:
 
 
 def interleave(measured_work: Callable[[], object], baseline_work: Callable[[], object], times: int = REPEATS):
-    """Alternate the two (a busy neighbour slows both alike); the samples of each, for `report`."""
+    """Alternate the two `times` times (a busy neighbour slows both alike); the samples of each, for `report`."""
     measured, baseline = [], []
-    for _ in range(max(times, REPEATS)):
+    for _ in range(times):
         measured.append(seconds(measured_work))
         baseline.append(seconds(baseline_work))
     return measured, baseline
