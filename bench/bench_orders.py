@@ -15,6 +15,7 @@ ORDER_COUNT = 1_000_000
 MANAGERS = 10
 PAGE_SIZE = 50
 ROUNDS = 25
+QUERY_LIMIT = 1.25  # the visibility rule measured 1.01-1.15 on PostgreSQL (issue #20): kept there
 
 
 def _fill(business, client, managers, creator) -> None:
@@ -104,7 +105,7 @@ def run(report) -> None:
             query_with_rule()
             query_without_rule()
             measured, baseline = _compare(query_with_rule, query_without_rule)
-            report(f"orders query '{scope}' page {page} (50 rows + count)", measured, baseline, 1.5)
+            report(f"orders query '{scope}' page {page} (50 rows + count)", measured, baseline, QUERY_LIMIT)
 
             def with_rule(scope=scope, offset=offset):
                 queryset = orders_list(viewer, scope=scope)
