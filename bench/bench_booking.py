@@ -6,13 +6,15 @@ slot arithmetic) for "any specialist", against 14 fetches of the same days' busy
 """
 
 import datetime as dt
-import time
 from decimal import Decimal
+
+from bench.timing import interleave
 
 SPECIALISTS = 10
 DAYS = 14
 APPOINTMENTS_IN_BUSINESS = 20_000
-REPEATS = 3
+REPEATS = 5
+LIMIT = 3.0  # measured about 2 on SQLite; the issue sets no tighter target for the public search
 
 
 def run(report):
@@ -83,22 +85,28 @@ def run(report):
     ids = [s.pk for s in chosen]
     dates = [today + dt.timedelta(days=offset) for offset in range(1, DAYS + 1)]
 
-    search_seconds = fetch_seconds = 0.0
-    found = 0
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        for date in dates:
-            found += len(public_slots(settings, branch=branch, services=services, specialists=chosen, date=date))
-        search_seconds += time.perf_counter() - began
-        began = time.perf_counter()
+    found = []
+
+    def search():
+        found.append(
+            sum(
+                len(public_slots(settings, branch=branch, services=services, specialists=chosen, date=date))
+                for date in dates
+            )
+        )
+
+    def fetch():
         for date in dates:
             start, end = business_day_bounds(business, date)
             busy_rows(business, ids, start, end)
-        fetch_seconds += time.perf_counter() - began
-    assert found > 0
+
+    search()
+    fetch()  # warm both
+    searched, fetched = interleave(search, fetch, REPEATS)
+    assert found[0] > 0
     report(
         f"public slot search, {SPECIALISTS} specialists x {DAYS} days (one day a call) vs busy-row fetch",
-        search_seconds,
-        fetch_seconds,
-        6.0,
+        searched,
+        fetched,
+        LIMIT,
     )

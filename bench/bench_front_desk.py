@@ -4,18 +4,13 @@ fetches that day's appointments with what the blocks show; and the number of que
 specialists, which must be the same."""
 
 import datetime as dt
-import time
 from decimal import Decimal
+
+from bench.timing import interleave
 
 SPECIALISTS = 20
 APPOINTMENTS = 400
 ROUNDS = 7
-
-
-def _seconds(work):
-    began = time.perf_counter()
-    work()
-    return time.perf_counter() - began
 
 
 def run(report):
@@ -107,12 +102,8 @@ def run(report):
         list(appointments_in_range(business, start, end, specialist_ids=[s.pk for s in specialists]))
 
     page()  # warm the template cache and the session
-    # Interleaved rounds, the fastest of each: a shared, busy machine slows both sides alike.
-    rendered, fetched = [], []
-    for _round in range(ROUNDS):
-        rendered.append(_seconds(page))
-        fetched.append(_seconds(one_query))
-    rendered, fetched = min(rendered), min(fetched)
+    # Interleaved rounds, the median of each: a shared, busy machine slows both sides alike.
+    rendered, fetched = interleave(page, one_query, ROUNDS)
     report(
         f"branch day, {SPECIALISTS} specialists, {APPOINTMENTS} visits vs the day's appointments query",
         rendered,

@@ -9,22 +9,25 @@ from django.utils import timezone
 
 TICKETS = 100_000
 BUSINESSES = 20
-LIMIT = 3.0
+LIMIT = 1.5  # measured 1.13 on PostgreSQL; the issue keeps it within target
 ROUNDS = 3
 
 
-def _populate(now):
+def _populate(now, tickets=TICKETS, businesses=BUSINESSES, prefix="Bench support", agents=None):
     from staffroom.staff.tests.factories import PersonFactory, make_business
     from staffroom.support.models import AgentRole, SupportAgent, SupportPlan, Ticket, TicketStatus, TicketType
 
-    agents = [SupportAgent.objects.create(person=PersonFactory(is_staff=True)) for _ in range(10)]
-    SupportAgent.objects.create(person=PersonFactory(is_staff=True), role=AgentRole.SUPERVISOR)
+    if agents is None:  # the same team for every call that passes its agents: mail goes per assignee
+        agents = [SupportAgent.objects.create(person=PersonFactory(is_staff=True)) for _ in range(10)]
+        SupportAgent.objects.create(person=PersonFactory(is_staff=True), role=AgentRole.SUPERVISOR)
     rng = random.Random(2026)
     statuses = [TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING_FOR_CUSTOMER]
-    for index in range(BUSINESSES):
-        business = make_business(name=f"Bench support {index}")
+    made = []
+    for index in range(businesses):
+        business = make_business(name=f"{prefix} {index}")
+        made.append(business)
         rows = []
-        for number in range(1, TICKETS // BUSINESSES + 1):
+        for number in range(1, tickets // businesses + 1):
             status = rng.choice(statuses)
             rows.append(
                 Ticket(
@@ -44,6 +47,7 @@ def _populate(now):
                 )
             )
         Ticket.objects.bulk_create(rows, batch_size=2000)
+    return made
 
 
 def _reset():
@@ -76,6 +80,33 @@ def _baseline(now) -> int:
     return len(rows)
 
 
+def _sweep_queries(now) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    from staffroom.support.services import sla_sweep
+
+    _reset()
+    with CaptureQueriesContext(connection) as captured:
+        marked = sla_sweep(now=now)
+    assert marked > 0
+    return len(captured)
+
+
+def bench_query_count(report, now):
+    """The sweep's queries at 1 000 and at 10 000 open tickets: the same number (limit 1.0)."""
+    from staffroom.support.models import AgentRole, SupportAgent, Ticket, TicketStatus
+
+    first = _populate(now, tickets=1_000, businesses=2, prefix="Count 1k")
+    few = _sweep_queries(now)
+    team = list(SupportAgent.objects.filter(role=AgentRole.AGENT))
+    more = _populate(now, tickets=9_000, businesses=2, prefix="Count 10k", agents=team)
+    many = _sweep_queries(now)
+    print(f"   sweep queries: {few} at 1 000 tickets, {many} at 10 000")
+    report("support sweep queries, 10 000 vs 1 000 tickets", float(many), float(few), 1.0)
+    # Out of the way of the timed sweep below.
+    Ticket.objects.unscoped().filter(business__in=first + more).update(status=TicketStatus.CLOSED)
+
+
 def run(report):
     from django.core import mail
 
@@ -83,6 +114,7 @@ def run(report):
 
     mail.outbox = []
     now = timezone.now()
+    bench_query_count(report, now)
     _populate(now)
     sweep_times, baseline_times = [], []
     for _round in range(ROUNDS):
@@ -96,4 +128,4 @@ def run(report):
         sweep_times.append(time.perf_counter() - started)
         assert sweep_marked == baseline_marked, (sweep_marked, baseline_marked)
     print(f"   {TICKETS} open tickets, {sweep_marked} breached per sweep")
-    report(f"support sweep, {TICKETS} tickets vs SELECT + UPDATE", min(sweep_times), min(baseline_times), LIMIT)
+    report(f"support sweep, {TICKETS} tickets vs SELECT + UPDATE", sweep_times, baseline_times, LIMIT)

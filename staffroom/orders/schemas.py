@@ -104,9 +104,13 @@ class OrderOut(Schema):
 
 
 class OrderPageOut(Schema):
+    # Exact up to 10 000 matching orders; beyond that an estimate (count_is_estimate) on PostgreSQL.
     count: int
+    count_is_estimate: bool = False
     page: int
     page_size: int
+    # Pass as `before` for the next page (keyset paging: stable while new orders arrive); null on the last page.
+    next_before: int | None = None
     results: list[OrderOut]
 
 

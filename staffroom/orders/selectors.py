@@ -7,8 +7,10 @@ does not contain the hidden keys at all (client, contacts, delivery, amounts, pa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -350,3 +352,22 @@ def offered_transitions(order) -> list[str]:
             continue
         offered.append(value)
     return offered
+
+
+# Lists count their rows exactly up to this many; beyond it PostgreSQL's planner estimate is shown instead, so a
+# business with a million orders does not count them all on every page.
+EXACT_COUNT_LIMIT = 10_000
+
+
+def list_count(queryset: QuerySet) -> tuple[int, bool]:
+    """(count, is_estimate) of a list: exact when small, the planner's row estimate when over EXACT_COUNT_LIMIT."""
+    if connection.vendor != "postgresql":
+        return queryset.count(), False
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+    if estimate <= EXACT_COUNT_LIMIT:
+        return queryset.count(), False
+    return estimate, True

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,6 +56,15 @@ def _forbidden(request, error: ApplicationError):
     return render(request, "403.html", {"message": error.message}, status=error.status_code)
 
 
+class EstimatedCountPaginator(Paginator):
+    """Page numbers from `selectors.list_count`: exact for a small list, the planner's estimate for a huge one."""
+
+    @cached_property
+    def count(self):
+        count, self.count_is_estimate = selectors.list_count(self.object_list)
+        return count
+
+
 @permission_required(EMPLOYEE)
 def order_list(request):
     try:
@@ -67,7 +77,7 @@ def order_list(request):
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:100]
     queryset = selectors.orders_list(request.employee, scope=scope, status=status, query=query)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.order_view(order, viewer=request.employee) for order in page.object_list]
     return render(
         request,

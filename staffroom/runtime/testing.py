@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -15,7 +16,10 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection, connections
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
+from django.test.utils import override_settings
 
 START_TIMEOUT = 120
 
@@ -95,3 +99,58 @@ def gunicorn_server(directory: Path, *, workers: int = 2, settings_module: str =
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+class SharedConnectionWSGIServer(ThreadedWSGIServer):
+    """Django's threaded test server, but one request at a time while it shares the caller's connections.
+
+    An in-memory SQLite database exists only inside one connection, so the live server's request threads all use
+    the test's connection object. Two overlapping requests then run inside one connection and one transaction
+    state: one request's SAVEPOINT meets the other's half-stepped INSERT (SQLite: "cannot open savepoint - SQL
+    statements in progress"), one's rollback breaks the other's atomic block (TransactionManagementError), and two
+    bookings of one slot can both commit, because BEGIN IMMEDIATE serializes connections, not threads. With shared
+    connections the requests are therefore handled one after another, as a one-worker server would; with real
+    connections (PostgreSQL, file SQLite) they stay concurrent.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._shared_connection_lock = threading.Lock()
+
+    def process_request_thread(self, request, client_address):
+        if not self.connections_override:
+            super().process_request_thread(request, client_address)
+            return
+        with self._shared_connection_lock:
+            super().process_request_thread(request, client_address)
+
+
+class SharedConnectionLiveServerThread(LiveServerThread):
+    server_class = SharedConnectionWSGIServer
+
+
+@contextlib.contextmanager
+def live_server_thread(*, urlconf: str | None = None):
+    """A live server in this process over the test database (its data visible without a commit only on in-memory
+    SQLite, where it shares the connection); yields its port."""
+    shared = {conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()}
+    for conn in shared.values():
+        conn.inc_thread_sharing()
+    overrides = {"ALLOWED_HOSTS": ["*"], **({"ROOT_URLCONF": urlconf} if urlconf else {})}
+    try:
+        with override_settings(**overrides):
+            server = SharedConnectionLiveServerThread(
+                "127.0.0.1", _StaticFilesHandler, connections_override=shared, port=0
+            )
+            server.daemon = True
+            server.start()
+            server.is_ready.wait()
+            if server.error:
+                raise server.error
+            try:
+                yield server.port
+            finally:
+                server.terminate()
+    finally:
+        for conn in shared.values():
+            conn.dec_thread_sharing()

@@ -1,9 +1,11 @@
 """Branch opening hours, specialists' working hours and exceptions, and appointments with their service lines."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.core.models import BusinessOwnedModel, TimestampedModel
+from staffroom.core.models import BusinessOwnedModel, BusinessScopedManager, BusinessScopedQuerySet, TimestampedModel
 from staffroom.core.money import MoneyField
 
 from .choices import ACTIVE_STATUSES, AppointmentSource, AppointmentStatus, DiscountKind, ExceptionKind, Weekday
@@ -80,6 +82,25 @@ class ScheduleException(BusinessOwnedModel):
         ]
 
 
+# The longest visit the services accept (scheduling.services refuses longer ones). A visit that overlaps [start, end)
+# therefore started at most this long before `start`: with that lower bound the (business, specialist or branch,
+# starts_at) indexes serve every range query, and its cost follows the range, not the business's whole history.
+MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
+
+
+class AppointmentQuerySet(BusinessScopedQuerySet):
+    def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> "AppointmentQuerySet":
+        """The appointments that overlap [starts_at, ends_at). Every calendar range query goes through here: the
+        lower bound on `starts_at` (the longest visit before the range) makes it an index range scan."""
+        return self.filter(
+            starts_at__gte=starts_at - MAX_APPOINTMENT_LENGTH, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+
+
+class AppointmentManager(BusinessScopedManager.from_queryset(AppointmentQuerySet)):
+    pass
+
+
 class Appointment(BusinessOwnedModel, TimestampedModel):
     """A visit booked with one specialist in one branch. On PostgreSQL an exclusion constraint (migration 0002)
     keeps a specialist's active appointments from overlapping."""
@@ -124,6 +145,8 @@ class Appointment(BusinessOwnedModel, TimestampedModel):
     )
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AppointmentManager()
 
     class Meta:
         verbose_name = _("appointment")

@@ -24,7 +24,7 @@ from .calculations import (
     utc_intervals,
 )
 from .choices import ACTIVE_STATUSES, AppointmentStatus, ExceptionKind
-from .models import Appointment, BranchOpeningHours, ScheduleException, WorkingHours
+from .models import Appointment, AppointmentQuerySet, BranchOpeningHours, ScheduleException, WorkingHours
 
 
 def visible_specialists(employee, *, branch=None) -> QuerySet[Employee]:
@@ -136,25 +136,12 @@ def working_intervals_around(business, specialist, starts_at: dt.datetime, ends_
     return intervals
 
 
-# The longest visit the services accept (scheduling.services refuses longer ones). A visit that overlaps [start, end)
-# therefore started at most this long before `start`: with that lower bound the (business, specialist or branch,
-# starts_at) indexes serve every range query, and its cost follows the range, not the business's whole history.
-MAX_APPOINTMENT_LENGTH = dt.timedelta(hours=24)
-
-
-def overlapping(queryset: QuerySet[Appointment], starts_at, ends_at) -> QuerySet[Appointment]:
-    """The appointments of `queryset` that overlap [starts_at, ends_at), with a lower bound on starts_at."""
-    return queryset.filter(
-        starts_at__gte=starts_at - MAX_APPOINTMENT_LENGTH, starts_at__lt=ends_at, ends_at__gt=starts_at
-    )
-
-
-def active_appointments(business) -> QuerySet[Appointment]:
+def active_appointments(business) -> AppointmentQuerySet:
     return Appointment.objects.for_business(business).filter(status__in=ACTIVE_STATUSES)
 
 
 def overlapping_appointment(business, specialist, starts_at, ends_at, *, exclude_pk=None) -> Appointment | None:
-    queryset = overlapping(active_appointments(business).filter(specialist=specialist), starts_at, ends_at)
+    queryset = active_appointments(business).filter(specialist=specialist).overlapping(starts_at, ends_at)
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset.order_by("starts_at").first()
@@ -164,7 +151,7 @@ def busy_rows(
     business, specialist_ids: Iterable[int], starts_at, ends_at, *, exclude_pk=None
 ) -> dict[int, list[tuple]]:
     """Active appointments' (start, end) per specialist in a UTC range: the only rows free-slot search reads."""
-    rows = overlapping(active_appointments(business).filter(specialist_id__in=list(specialist_ids)), starts_at, ends_at)
+    rows = active_appointments(business).filter(specialist_id__in=list(specialist_ids)).overlapping(starts_at, ends_at)
     if exclude_pk is not None:  # a visit being moved does not block its own new time
         rows = rows.exclude(pk=exclude_pk)
     rows = rows.values_list("specialist_id", "starts_at", "ends_at")
@@ -224,7 +211,8 @@ def free_slot_search(
 
 def appointments_in_range(business, starts_at, ends_at, *, branch=None, specialist_ids=None) -> QuerySet[Appointment]:
     queryset = (
-        overlapping(Appointment.objects.for_business(business), starts_at, ends_at)
+        Appointment.objects.for_business(business)
+        .overlapping(starts_at, ends_at)
         .select_related("client", "specialist", "branch", "created_by")
         .prefetch_related("lines")
         .order_by("starts_at", "id")
@@ -303,7 +291,9 @@ def branch_day(employee, branch, date: dt.date, *, include_idle: bool = False) -
             "starts_at": row["starts_at"],
             "ends_at": row["ends_at"],
         }
-        for row in overlapping(active_appointments(business).filter(specialist_id__in=ids), start, end)
+        for row in active_appointments(business)
+        .filter(specialist_id__in=ids)
+        .overlapping(start, end)
         .exclude(branch=branch)
         .order_by("starts_at", "id")
         .values("specialist_id", "branch_id", "branch__name", "starts_at", "ends_at")
@@ -331,9 +321,12 @@ def branch_load_by_day(employee, branch, first_date: dt.date, last_date: dt.date
     start, _ = business_day_bounds(business, first_date)
     _, end = business_day_bounds(business, last_date)
     booked: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    rows = overlapping(
-        active_appointments(business).filter(branch=branch, specialist_id__in=ids), start, end
-    ).values_list("starts_at", "ends_at")
+    rows = (
+        active_appointments(business)
+        .filter(branch=branch, specialist_id__in=ids)
+        .overlapping(start, end)
+        .values_list("starts_at", "ends_at")
+    )
     for starts_at, ends_at in rows:
         date = starts_at.astimezone(zone).date()
         booked[date][0] += 1

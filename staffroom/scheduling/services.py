@@ -29,8 +29,15 @@ from .choices import (
     ExceptionKind,
 )
 from .hooks import appointment_changed, appointment_paid_amount
-from .models import Appointment, AppointmentLine, BranchOpeningHours, ScheduleException, WorkingHours
-from .selectors import MAX_APPOINTMENT_LENGTH, check_calendar_date, overlapping_appointment, working_intervals_around
+from .models import (
+    MAX_APPOINTMENT_LENGTH,
+    Appointment,
+    AppointmentLine,
+    BranchOpeningHours,
+    ScheduleException,
+    WorkingHours,
+)
+from .selectors import check_calendar_date, overlapping_appointment, working_intervals_around
 
 # Apps above scheduling that react to staff changes of appointments (client notifications) register here; each
 # listener gets (event, appointment) inside the service's transaction: "created", "rescheduled", "cancelled".

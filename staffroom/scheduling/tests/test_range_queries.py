@@ -70,7 +70,7 @@ def test_every_calendar_range_query_has_a_lower_bound_on_the_start(
 
 def test_the_lower_bound_is_the_longest_visit_before_the_range(business):
     start = local(business, DATE, 0)
-    sql = str(selectors.overlapping(Appointment.objects.all(), start, start + dt.timedelta(days=1)).query)
+    sql = str(Appointment.objects.all().overlapping(start, start + dt.timedelta(days=1)).query)
     assert str((start - MAX_APPOINTMENT_LENGTH).replace(tzinfo=None)) in sql
     assert dt.timedelta(hours=24) == MAX_APPOINTMENT_LENGTH
 
@@ -187,3 +187,76 @@ def test_the_day_takes_as_many_queries_with_50_visits_as_with_5(
     _fill(business, branch, five_specialists, 10, first=1)
     assert Appointment.objects.for_business(business).count() == 50
     assert _count(client, path) == few
+
+
+def test_the_calendar_feed_shows_a_visit_that_began_before_the_range_and_runs_into_it(
+    business, administrator, working_specialist, branch, api_for
+):
+    evening = make_appointment(
+        business,
+        specialist=working_specialist,
+        client=make_client(business, full_name="Eve Evening"),
+        branch=branch,
+        starts_at=local(business, DATE - dt.timedelta(days=1), 21),
+        minutes=5 * 60,  # 21:00-02:00, into DATE
+    )
+    earlier = make_appointment(  # over before DATE begins: not in the feed
+        business,
+        specialist=working_specialist,
+        client=make_client(business),
+        branch=branch,
+        starts_at=local(business, DATE - dt.timedelta(days=1), 18),
+        minutes=60,
+    )
+    response = api_for(administrator).get(f"/api/v1/appointments?date_from={DATE.isoformat()}&branch_id={branch.pk}")
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()]
+    assert ids == [evening.pk]
+    assert earlier.pk not in ids
+
+
+def test_a_visit_longer_than_the_longest_allowed_is_refused_with_a_message_and_nothing_is_booked(
+    business, administrator, working_specialist, branch, haircut, a_client, api_for
+):
+    SpecialistService.objects.for_business(business).filter(service=haircut, specialist=working_specialist).update(
+        duration_minutes=MAX_APPOINTMENT_LENGTH // dt.timedelta(minutes=1) + 15
+    )
+    response = api_for(administrator).post(
+        "/api/v1/appointments",
+        {
+            "client_id": a_client.pk,
+            "specialist_id": working_specialist.pk,
+            "branch_id": branch.pk,
+            "service_ids": [haircut.pk],
+            "starts_at": local(business, DATE, 10).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"]["service_ids"] == ["An appointment cannot be longer than a day."]
+    assert not Appointment.objects.for_business(business).exists()
+
+
+def test_stretching_a_visit_past_the_longest_allowed_is_refused_and_changes_nothing(
+    business, administrator, working_specialist, branch, haircut, a_client
+):
+    visit = services.appointment_create(
+        actor=administrator,
+        client=a_client,
+        specialist=working_specialist,
+        branch=branch,
+        starts_at=local(business, DATE, 10),
+        services=[haircut],
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.appointment_reschedule(
+            actor=administrator,
+            appointment=visit,
+            starts_at=local(business, DATE, 10),
+            ends_at=local(business, DATE, 10) + MAX_APPOINTMENT_LENGTH + dt.timedelta(minutes=1),
+        )
+    assert [str(message) for message in refused.value.errors["ends_at"]] == [
+        "An appointment cannot be longer than a day."
+    ]
+    visit.refresh_from_db()
+    assert visit.ends_at == local(business, DATE, 11)
