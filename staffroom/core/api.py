@@ -93,13 +93,15 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token):
-        from staffroom.identity.selectors import employee_for_api_token
+        from staffroom.identity.selectors import api_token_resolve
 
-        employee = employee_for_api_token(token)
-        if employee is None:
+        api_token = api_token_resolve(token)
+        if api_token is None:
             return None
+        employee = api_token.employee
         request.employee = employee
         request.business = employee.business
+        request.api_token = api_token
         request.authenticated_by_token = True  # a credential of its own: no session re-authentication asked
         return employee
 
@@ -114,6 +116,42 @@ class SessionEmployeeAuth(APIKeyCookie):
         if request.user.is_authenticated and employee is not None:
             return employee
         return None
+
+
+class OperatorTokenAuth(HttpBearer):
+    """`Authorization: Bearer so_…`: a platform operator's token. It reaches the operator routes only, and acts in no
+    business: `request.operator` is the person, `request.employee` and `request.business` stay unset."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        from staffroom.identity.selectors import operator_token_resolve
+
+        operator_token = operator_token_resolve(token)
+        if operator_token is None:
+            return None
+        request.operator = operator_token.person
+        request.api_token = operator_token
+        request.authenticated_by_token = True
+        return operator_token.person
+
+
+class OperatorSessionAuth(APIKeyCookie):
+    """The operator console's web session (CSRF on writes): active platform staff who signed in with a second factor
+    (the security middleware holds staff without one at enrolment before any operator route)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        from staffroom.security.authentication import has_second_factor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not (user.is_active and user.is_staff):
+            return None
+        if not has_second_factor(user):
+            return None
+        request.operator = user
+        return user
 
 
 def _field_errors_from_ninja(error: NinjaValidationError) -> dict[str, list[str]]:

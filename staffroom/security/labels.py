@@ -63,6 +63,8 @@ EVENT_TYPE_LABELS = {
     "operator.added": _("Added by platform staff"),
     "operator.changed": _("Changed by platform staff"),
     "operator.deleted": _("Deleted by platform staff"),
+    "operator_token.created": _("Operator API token created"),
+    "operator_token.revoked": _("Operator API token revoked"),
     "order.claimed": _("Order claimed"),
     "order.created": _("Order created"),
     "order.exported": _("Orders exported"),
