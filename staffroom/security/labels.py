@@ -30,6 +30,7 @@ EVENT_TYPE_LABELS = {
     "billing.price_change_announced": _("Price change announced"),
     "billing.saving_realized": _("Seat saving realized"),
     "billing.seats_changed": _("Paid seats changed"),
+    "billing.seats_recounted": _("Billable employees recounted"),
     "billing.status_changed": _("Subscription status changed"),
     "billing.subscription_started": _("Subscription started"),
     "billing.term_opened": _("Billing term opened"),

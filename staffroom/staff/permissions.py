@@ -16,7 +16,10 @@ PUBLIC = "public"  # no sign-in (sign-in pages, health check)
 SIGNED_IN = "signed_in"  # any signed-in person, before a business is chosen (business picker)
 EMPLOYEE = "employee"  # any active employee of the current business (dashboard, own profile)
 SUPPORT_AGENT = "support_agent"  # platform staff with an active support agent profile (support console)
-# Operator routes declare `operator_rule("<app_label>.<codename>")`: the operator console's own Django permission.
+# Operator routes declare `operator_rule("<app_label>.<codename>")`: the operator console's own Django permission;
+# OPERATOR alone: any platform operator (their own operator tokens). Both need `request.operator`, which only the
+# operator authentications set.
+OPERATOR = "operator"
 OPERATOR_PREFIX = "operator:"
 
 
@@ -143,16 +146,16 @@ def permission_required(rule: str):
 
 def api_permission(rule: str):
     """Declare and enforce an API route's access rule (the API's auth has already resolved the employee)."""
-    if rule not in (PUBLIC, EMPLOYEE, SUPPORT_AGENT) and rule not in ALL_CODES and not is_operator_rule(rule):
+    if rule not in (PUBLIC, EMPLOYEE, SUPPORT_AGENT, OPERATOR) and rule not in ALL_CODES and not is_operator_rule(rule):
         raise ValueError(f"unknown access rule {rule!r}")
 
     def decorator(handler):
         @wraps(handler)
         def wrapped(request, *args, **kwargs):
-            if is_operator_rule(rule):
+            if rule == OPERATOR or is_operator_rule(rule):
                 # Only the operator authentications set `request.operator`: a business token never gets here.
                 operator = getattr(request, "operator", None)
-                if operator is None or not operator.has_perm(rule[len(OPERATOR_PREFIX) :]):
+                if operator is None or (rule != OPERATOR and not operator.has_perm(rule[len(OPERATOR_PREFIX) :])):
                     raise PermissionDenied()
             elif rule == SUPPORT_AGENT:
                 if support_agent_of(request) is None:
