@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from staffroom.core.admin import ReadOnlyAdmin
 from staffroom.core.errors import ApplicationError
@@ -105,4 +106,7 @@ class OperatorTokenAdmin(admin.ModelAdmin):
 
         for token in queryset:
             operator_token_revoke(operator=request.user, token=token)
-        messages.success(request, _("Tokens revoked: %(count)s.") % {"count": len(queryset)})
+        count = len(queryset)
+        messages.success(
+            request, ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", count) % {"count": count}
+        )
