@@ -1,6 +1,7 @@
 """The REST API under /api/v1/: one NinjaAPI, one router per app, one error mapping."""
 
 from staffroom.billing.api import router as billing_router
+from staffroom.billing.operator_api import operator_router as billing_operator_router
 from staffroom.booking.api import public_router as booking_public_router
 from staffroom.booking.api import router as booking_router
 from staffroom.catalog.api import router as catalog_router
@@ -14,6 +15,7 @@ from staffroom.core.api import (
     install_strict_input,
 )
 from staffroom.identity.api import router as identity_router
+from staffroom.identity.operator_api import operator_token_router
 from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
 from staffroom.payroll.api import router as payroll_router
@@ -55,4 +57,7 @@ api.add_router("/", orders_router)
 api.add_router("/", booking_router)
 api.add_router("/", booking_public_router)
 api.add_router("/", webhooks_router)
+# Platform operators (operator tokens or the console's session); no business route takes their credentials.
+api.add_router("/", operator_token_router)
+api.add_router("/", billing_operator_router)
 install_strict_input(api)

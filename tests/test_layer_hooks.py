@@ -5,16 +5,19 @@ tokens); this checks the wiring itself: exactly the owning app's function answer
 """
 
 from staffroom.clients import hooks as clients_hooks
-from staffroom.core.api import api_token_employee
-from staffroom.identity.selectors import employee_for_api_token
+from staffroom.core.api import api_token_lookup, operator_token_lookup, person_has_second_factor
+from staffroom.identity.selectors import api_token_resolve, operator_token_resolve
 from staffroom.payments import client_hooks as payments_client_hooks
 from staffroom.payments import selectors as payments_selectors
 from staffroom.scheduling import client_hooks as scheduling_client_hooks
 from staffroom.scheduling import hooks as scheduling_hooks
+from staffroom.security.authentication import has_second_factor
 
 
 def test_provider_hooks_are_answered_by_the_owning_app():
-    assert api_token_employee.registered() == [employee_for_api_token]
+    assert api_token_lookup.registered() == [api_token_resolve]
+    assert operator_token_lookup.registered() == [operator_token_resolve]
+    assert person_has_second_factor.registered() == [has_second_factor]
     assert scheduling_hooks.paid_amount.registered() == [payments_selectors.appointment_paid_amount]
     assert scheduling_hooks.allowance_amount.registered() == [payments_selectors.appointment_allowance_amount]
     assert scheduling_hooks.allowances.registered() == [payments_selectors.allowances_of_appointment]

@@ -4,11 +4,13 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from config.api import api
+from staffroom.core.api import OperatorSessionAuth, OperatorTokenAuth
 from staffroom.core.models import BusinessScopedQuerySet
 from staffroom.staff.catalogue import ALL_CODES
-from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, SUPPORT_AGENT
+from staffroom.staff.permissions import EMPLOYEE, OPERATOR, PUBLIC, SIGNED_IN, SUPPORT_AGENT, is_operator_rule
 
 RULES = ALL_CODES | {PUBLIC, SIGNED_IN, EMPLOYEE, SUPPORT_AGENT}
+OPERATOR_AUTH = (OperatorTokenAuth, OperatorSessionAuth)
 THIRD_PARTY_PREFIXES = ("allauth.", "django.contrib.", "ninja.")
 # Platform-level models: not owned by a business (or the tenant itself).
 PLATFORM_MODELS = {"tenancy.business", "identity.person", "security.chainhead"}
@@ -54,9 +56,29 @@ def test_every_api_route_declares_an_access_rule():
     undeclared = [
         f"{operation.methods} {path}"
         for path, operation in operations
-        if getattr(operation.view_func, "access_rule", None) not in RULES
+        if getattr(operation.view_func, "access_rule", None) not in RULES | {OPERATOR}
+        and not is_operator_rule(getattr(operation.view_func, "access_rule", ""))
     ]
     assert undeclared == []
+
+
+def _is_operator_route(operation) -> bool:
+    rule = operation.view_func.access_rule
+    return rule == OPERATOR or is_operator_rule(rule)
+
+
+def test_operator_routes_take_only_operator_credentials_and_business_routes_never_do():
+    """A business token never reaches an operator route; an operator token never acts inside a business."""
+    mixed = []
+    for path, operation in api_operations():
+        operator_auth = [isinstance(auth, OPERATOR_AUTH) for auth in operation.auth_callbacks]
+        if _is_operator_route(operation):
+            if not operator_auth or not all(operator_auth) or not path.startswith("/operator/"):
+                mixed.append(f"{operation.methods} {path}")
+        elif any(operator_auth) or path.startswith("/operator/"):
+            mixed.append(f"{operation.methods} {path}")
+    assert mixed == []
+    assert any(_is_operator_route(operation) for _path, operation in api_operations())
 
 
 def test_only_declared_public_api_routes_skip_authentication():

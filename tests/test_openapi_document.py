@@ -158,3 +158,30 @@ def test_the_documented_sales_report_is_the_one_the_route_answers(document, owne
     documented = _documented_answer(document, "/api/v1/reports/sales", "get", 200)
     assert "total" in documented["properties"] and "totals" not in documented["properties"]
     assert set(response.json()) == set(documented["properties"])
+
+
+def test_the_documented_two_factor_status_is_the_one_the_route_answers(document, administrator, api_for):
+    response = api_for(administrator).get("/api/v1/security/two-factor")
+    assert response.status_code == 200
+    documented = _documented_answer(document, "/api/v1/security/two-factor", "get", 200)
+    assert set(response.json()) == set(documented["properties"])
+    for status in ("401", "403", "404", "409", "422"):
+        assert status in document["paths"]["/api/v1/security/two-factor/totp/confirm"]["post"]["responses"]
+
+
+def test_the_documented_operator_routes_are_the_ones_served(document):
+    """The operator routes are in the document with their own bearer scheme and every error status."""
+    operator_paths = {path for path in document["paths"] if path.startswith("/api/v1/operator/")}
+    assert {
+        "/api/v1/operator/plans",
+        "/api/v1/operator/subscriptions/recount",
+        "/api/v1/operator/invoices/{invoice_id}/payments",
+        "/api/v1/operator/tokens",
+    } <= operator_paths
+    body = _documented_body(document, "/api/v1/operator/invoices/{invoice_id}/payments", "post")
+    assert body["required"] == ["reference"]
+    for path in operator_paths:
+        for operation in document["paths"][path].values():
+            schemes = {name for requirement in operation["security"] for name in requirement}
+            assert schemes and "TokenAuth" not in schemes, path
+            assert {"401", "403", "404", "409", "422"} <= set(operation["responses"]), path

@@ -2,16 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.admin import PlatformAdmin, ReadOnlyAdmin
 from staffroom.core.errors import ApplicationError
-from staffroom.security.services import security_event_record
 from staffroom.tenancy.models import Business
 
 from . import services
@@ -26,36 +23,14 @@ class PlanAdmin(PlatformAdmin):
     readonly_fields = ("version",)
 
     def save_model(self, request, obj, form, change):
-        if change and (obj.effective_from is None or obj.effective_from < timezone.now().date()):
-            # Every revision is announced; each business gets it from its first term starting on or after the date.
-            obj.effective_from = timezone.now().date()
+        # A revision is saved as a new version and announced; the operator API calls the same service.
+        told = services.plan_save_by_operator(plan=obj, operator_label=str(request.user), revise=change)
         if change:
-            # A plan is never edited in place: the revision is a new version, taken by subscriptions at renewal.
-            latest = Plan.objects.filter(code=obj.code).aggregate(latest=Max("version"))["latest"] or 0
-            obj.pk = None
-            obj._state.adding = True
-            obj.version = latest + 1
             messages.info(
                 request,
                 _("Saved as version %(version)s; subscriptions take it from their next term.")
                 % {"version": obj.version},
             )
-        super().save_model(request, obj, form, change)
-        security_event_record(
-            event_type="billing.plan_revised" if change else "billing.plan_created",
-            target=obj,
-            target_label=f"{obj.code} v{obj.version}",
-            after={
-                "operator": str(request.user),
-                "base_price": obj.base_price,
-                "free_seats": obj.free_seats,
-                "seat_price": obj.seat_price,
-                "currency": obj.currency,
-            },
-        )
-
-        if change:
-            told = services.plan_revision_announce(plan=obj, operator_label=str(request.user))
             messages.info(request, _("The price change was announced to %(count)s businesses.") % {"count": told})
 
     def response_change(self, request, obj):
@@ -128,19 +103,15 @@ class SubscriptionAdmin(PlatformAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            before = Subscription.objects.unscoped().select_related("next_plan").get(pk=obj.pk)
-            super().save_model(request, obj, form, change)
-            security_event_record(
-                event_type="billing.next_term_changed",
-                business=obj.business,
-                target=obj,
-                before={"next_plan": str(before.renewal_plan), "next_term_months": before.renewal_months},
-                after={
-                    "next_plan": str(obj.renewal_plan),
-                    "next_term_months": obj.renewal_months,
-                    "operator": str(request.user),
-                },
-            )
+            try:
+                services.subscription_next_term_set_by_operator(
+                    subscription=obj,
+                    next_plan=form.cleaned_data.get("next_plan"),
+                    next_term_months=form.cleaned_data.get("next_term_months"),
+                    operator_label=str(request.user),
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
             return None
         data = form.cleaned_data
         created = services.subscription_start_trial(
@@ -153,9 +124,9 @@ class SubscriptionAdmin(PlatformAdmin):
 
     @admin.action(description=_("Recount billable employees"))
     def recount_seats(self, request, queryset):
-        changed = 0
-        for subscription in queryset.select_related("business"):
-            changed += services.seats_recount(business=subscription.business, actor_label=str(request.user)) is not None
+        changed = services.seats_recount_by_operator(
+            subscriptions=list(queryset.select_related("business")), operator_label=str(request.user)
+        )
         messages.info(request, _("%(count)s subscriptions recounted.") % {"count": changed})
 
 

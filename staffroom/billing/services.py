@@ -910,3 +910,107 @@ def plan_revision_announce(*, plan: Plan, operator_label: str, today: datetime.d
                     after={"plan": str(plan), "effective": effective, "by": operator_label},
                 )
     return told
+
+
+# --- the operator console: the console's pages and the operator API call these ----------------------------------
+
+
+def _plan_validated(plan: Plan) -> None:
+    """SECURITY.md 38: every operator-entered plan is validated before it is saved (field errors, never a 5xx)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from staffroom.core.errors import ValidationFailed
+
+    try:
+        plan.full_clean()
+    except DjangoValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from error
+
+
+@transaction.atomic
+def plan_save_by_operator(*, plan: Plan, operator_label: str, revise: bool) -> int:
+    """Save a new plan, or a revision of one as its next version: a plan is never edited in place.
+
+    A revision is announced (it applies to each business from its first term starting on or after `effective_from`,
+    never earlier than today); returns how many businesses were told (0 for a new plan).
+    """
+    from django.db.models import Max
+
+    if revise:
+        today = timezone.now().date()
+        if plan.effective_from is None or plan.effective_from < today:
+            plan.effective_from = today
+        latest = Plan.objects.filter(code=plan.code).aggregate(latest=Max("version"))["latest"] or 0
+        plan.pk = None
+        plan._state.adding = True
+        plan.version = latest + 1
+    elif Plan.objects.filter(code=plan.code).exists():
+        raise field_error("code", _("A plan with this code exists; revise it instead."))
+    _plan_validated(plan)
+    plan.save()
+    security_event_record(
+        event_type="billing.plan_revised" if revise else "billing.plan_created",
+        target=plan,
+        target_label=f"{plan.code} v{plan.version}",
+        after={
+            "operator": operator_label,
+            "base_price": plan.base_price,
+            "free_seats": plan.free_seats,
+            "seat_price": plan.seat_price,
+            "currency": plan.currency,
+        },
+    )
+    if not revise:
+        return 0
+    return plan_revision_announce(plan=plan, operator_label=operator_label)
+
+
+@transaction.atomic
+def subscription_next_term_set_by_operator(
+    *, subscription: Subscription, next_plan: Plan | None, next_term_months: int | None, operator_label: str
+) -> Subscription:
+    """The operator sets what applies from the business's next term (the current term stays as bought)."""
+    locked = subscription_for_update(subscription.business)
+    if next_term_months is not None and next_term_months not in calculations.TERM_MONTHS:
+        raise field_error("next_term_months", _("Choose a term of 1, 3, 6 or 12 months."))
+    if next_plan is not None and next_plan.currency != locked.plan.currency:
+        raise field_error("next_plan", _("Choose a plan in the subscription's currency."))
+    before = {"next_plan": str(locked.renewal_plan), "next_term_months": locked.renewal_months}
+    locked.next_plan = next_plan
+    locked.next_term_months = next_term_months
+    locked.save(update_fields=["next_plan", "next_term_months", "updated_at"])
+    security_event_record(
+        event_type="billing.next_term_changed",
+        business=locked.business,
+        target=locked,
+        before=before,
+        after={
+            "next_plan": str(locked.renewal_plan),
+            "next_term_months": locked.renewal_months,
+            "operator": operator_label,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def seats_recount_by_operator(*, subscriptions, operator_label: str) -> int:
+    """Recount the billable employees of several subscriptions at once (a console bulk action), in business order;
+    each business's log gets the recount with the operator. Returns how many counts changed."""
+    changed = 0
+    for subscription in sorted(subscriptions, key=lambda item: item.business_id):
+        before = subscription.billable_count
+        event = seats_recount(business=subscription.business, actor_label=operator_label)
+        security_event_record(
+            event_type="billing.seats_recounted",
+            business=subscription.business,
+            target=subscription,
+            before={"billable": before},
+            after={
+                "billable": event.billable_after if event is not None else before,
+                "changed": event is not None,
+                "operator": operator_label,
+            },
+        )
+        changed += event is not None
+    return changed

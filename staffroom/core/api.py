@@ -88,8 +88,13 @@ class StrictParser(Parser):
         return result
 
 
-# token -> the active employee it belongs to, or None: identity registers `employee_for_api_token` when ready.
-api_token_employee = Hook("core: the employee of an API token", single=True)
+# Core is below every app, so it asks up through hooks (identity and security register the readers when ready):
+# a bearer string -> the live personal token it names (its active employee loaded), or None;
+api_token_lookup = Hook("core: the live personal API token a bearer string names", single=True)
+# a bearer string -> the live operator token it names (its person loaded), or None;
+operator_token_lookup = Hook("core: the live operator token a bearer string names", single=True)
+# a person -> whether they have a second factor (the operator session needs one).
+person_has_second_factor = Hook("core: whether a person has a second sign-in factor", single=True)
 
 
 class TokenAuth(HttpBearer):
@@ -98,11 +103,13 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token):
-        employee = api_token_employee.call_one(token)  # identity, which owns the tokens, registers the reader
-        if employee is None:
+        api_token = api_token_lookup.call_one(token)  # identity, which owns the tokens, registers the reader
+        if api_token is None:
             return None
+        employee = api_token.employee
         request.employee = employee
         request.business = employee.business
+        request.api_token = api_token
         request.authenticated_by_token = True  # a credential of its own: no session re-authentication asked
         return employee
 
@@ -117,6 +124,38 @@ class SessionEmployeeAuth(APIKeyCookie):
         if request.user.is_authenticated and employee is not None:
             return employee
         return None
+
+
+class OperatorTokenAuth(HttpBearer):
+    """`Authorization: Bearer so_…`: a platform operator's token. It reaches the operator routes only, and acts in no
+    business: `request.operator` is the person, `request.employee` and `request.business` stay unset."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        operator_token = operator_token_lookup.call_one(token)
+        if operator_token is None:
+            return None
+        request.operator = operator_token.person
+        request.api_token = operator_token
+        request.authenticated_by_token = True
+        return operator_token.person
+
+
+class OperatorSessionAuth(APIKeyCookie):
+    """The operator console's web session (CSRF on writes): active platform staff who signed in with a second factor
+    (the security middleware holds staff without one at enrolment before any operator route)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not (user.is_active and user.is_staff):
+            return None
+        if not person_has_second_factor.call_one(user):
+            return None
+        request.operator = user
+        return user
 
 
 def _field_errors_from_ninja(error: NinjaValidationError) -> dict[str, list[str]]:

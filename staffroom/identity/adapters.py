@@ -115,3 +115,8 @@ class StaffroomMFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return _fernet().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from staffroom.security.authentication import second_factor_removable
+
+        return second_factor_removable(authenticator.user, authenticator)

@@ -11,8 +11,9 @@ class IdentityConfig(AppConfig):
 
     def ready(self):
         # Core's API authentication is below identity: it asks identity who an API token belongs to.
-        from staffroom.core.api import api_token_employee
+        from staffroom.core.api import api_token_lookup, operator_token_lookup
 
-        from .selectors import employee_for_api_token
+        from .selectors import api_token_resolve, operator_token_resolve
 
-        api_token_employee.register(employee_for_api_token)
+        api_token_lookup.register(api_token_resolve)
+        operator_token_lookup.register(operator_token_resolve)

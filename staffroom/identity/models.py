@@ -62,6 +62,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
 
 TOKEN_PREFIX = "sr"  # noqa: S105 - a public marker, not a secret
+# Platform operators' tokens carry their own prefix: a business route never resolves one, nor an operator route `sr_`.
+OPERATOR_TOKEN_PREFIX = "so"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token_secret(secret: str) -> str:
@@ -79,6 +81,8 @@ class ApiToken(BusinessOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When the token's holder last confirmed their password through the API (second-factor changes need it).
+    reauthenticated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -96,6 +100,40 @@ class ApiToken(BusinessOwnedModel):
     @staticmethod
     def generate() -> tuple[str, str, str]:
         """Return (plain token shown once, key id, secret hash)."""
-        key_id = secrets.token_hex(8)
-        secret = secrets.token_urlsafe(32)
-        return f"{TOKEN_PREFIX}_{key_id}_{secret}", key_id, hash_token_secret(secret)
+        return token_generate(TOKEN_PREFIX)
+
+
+def token_generate(prefix: str) -> tuple[str, str, str]:
+    """Return (plain `<prefix>_<key id>_<secret>` shown once, key id, secret hash)."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    return f"{prefix}_{key_id}_{secret}", key_id, hash_token_secret(secret)
+
+
+class OperatorToken(models.Model):
+    """A platform operator's API token: the operator routes only, never a business's (SECURITY.md 34).
+
+    Hashed at rest like a personal token; it works only while its person is active platform staff with a second
+    factor, and its rights are the person's operator-console permissions, read on every request.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="operator_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    reauthenticated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("operator API token")
+        verbose_name_plural = _("operator API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({OPERATOR_TOKEN_PREFIX}_{self.key_id}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from staffroom.core.errors import NotFound, field_error
 from staffroom.security.services import security_event_record
 
-from .models import ApiToken
+from .models import OPERATOR_TOKEN_PREFIX, ApiToken, OperatorToken, token_generate
 
 
 @transaction.atomic
@@ -59,3 +59,53 @@ def person_language_set(*, actor, language: str):
     actor.language = language
     actor.save(update_fields=["language"])
     return actor
+
+
+# --- platform operators' tokens (operator routes only) ---------------------------------------------------------
+
+
+def _operator_check(operator) -> None:
+    from staffroom.core.errors import PermissionDenied
+    from staffroom.security.authentication import has_second_factor
+
+    if operator is None or not (operator.is_active and operator.is_staff):
+        raise PermissionDenied()
+    if not has_second_factor(operator):
+        # SECURITY.md 34: platform staff act only after a two-step sign-in; a token must not be a way around it.
+        raise PermissionDenied(_("Set up two-step sign-in first."))
+
+
+@transaction.atomic
+def operator_token_create(*, operator, name: str) -> tuple[OperatorToken, str]:
+    """A platform operator's own API token for the operator routes; the plain token is returned once, here."""
+    _operator_check(operator)
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Name the token, e.g. after the device or script that uses it."))
+    plain, key_id, secret_hash = token_generate(OPERATOR_TOKEN_PREFIX)
+    token = OperatorToken.objects.create(person=operator, name=name[:100], key_id=key_id, secret_hash=secret_hash)
+    security_event_record(
+        event_type="operator_token.created",
+        person=operator,
+        target=token,
+        after={"name": token.name, "operator": operator.email},
+    )
+    return token, plain
+
+
+@transaction.atomic
+def operator_token_revoke(*, operator, token: OperatorToken) -> OperatorToken:
+    """Revoke one of the operator's own tokens (idempotent; the first revocation is logged)."""
+    if operator is None or token.person_id != operator.pk:
+        raise NotFound()
+    token = OperatorToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        security_event_record(
+            event_type="operator_token.revoked",
+            person=operator,
+            target=token,
+            before={"name": token.name, "operator": operator.email},
+        )
+    return token

@@ -6,7 +6,7 @@ import secrets
 
 from django.core import signing
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -14,13 +14,13 @@ from staffroom.core.api import IsoDate
 from staffroom.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from staffroom.core.shortcuts import choices_for_business, get_for_business_or_404
 from staffroom.identity.services import api_token_create
-from staffroom.security.reauthentication import api_reauthentication_required
+from staffroom.security.reauthentication import api_reauthenticate, api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, api_permission
 from staffroom.tenancy.middleware import active_memberships
 
-from . import access, authentication, history, selectors, services
+from . import access, authentication, enrolment, history, selectors, services
 from .views import _Echo, export_rows
 
 router = Router(tags=["security"])
@@ -410,3 +410,138 @@ def policy_detail(request):
 def policy_update(request, payload: PolicyIn):
     roles = choices_for_business(Role, request.business, payload.role_ids, "role_ids")
     return {"role_ids": sorted(authentication.two_factor_policy_set(actor=request.employee, roles=roles))}
+
+
+# --- the caller's own two-step sign-in (personal: the same in every business they work for) --------------------
+# Passkeys are registered only on the page: WebAuthn needs the browser to talk to the authenticator for the page's
+# own origin, which an API client cannot do on the person's behalf; listing and removing them needs no browser.
+
+
+class SecurityReauthenticateIn(Schema):
+    password: str = Field(..., max_length=512)
+
+
+class SecurityTotpOut(Schema):
+    enabled: bool
+    created_at: dt.datetime | None = None
+
+
+class SecurityPasskeyOut(Schema):
+    id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+class SecurityTwoFactorOut(Schema):
+    has_second_factor: bool
+    required: bool = Field(..., description="The person's work requires two-step sign-in: the last factor stays.")
+    totp: SecurityTotpOut
+    passkeys: list[SecurityPasskeyOut]
+    recovery_codes_left: int
+
+
+class SecurityTotpEnrolmentOut(Schema):
+    secret: str = Field(..., description="Base32 secret for an authenticator app (or use `otpauth_uri` as a QR code).")
+    otpauth_uri: str
+    enrolment: str = Field(..., description="Send back with the first code to `POST .../totp/confirm`.")
+    expires_in: int
+
+
+class SecurityTotpConfirmIn(Schema):
+    enrolment: str = Field(..., max_length=2000)
+    code: str = Field(..., max_length=16)
+
+
+class SecurityRecoveryCodesOut(Schema):
+    codes: list[str] = Field(..., description="Shown once, here; store them now. Empty when none were made.")
+
+
+def _passkey_out(authenticator) -> dict:
+    return {
+        "id": authenticator.pk,
+        "name": enrolment.passkey_name(authenticator),
+        "created_at": authenticator.created_at,
+        "last_used_at": authenticator.last_used_at,
+    }
+
+
+def _two_factor_out(person) -> dict:
+    factors = enrolment.factors_of(person)
+    totp = factors["totp"]
+    removable = totp is None or authentication.second_factor_removable(person, totp)
+    if totp is None and factors["passkeys"]:
+        removable = authentication.second_factor_removable(person, factors["passkeys"][0])
+    return {
+        "has_second_factor": factors["has_second_factor"],
+        "required": factors["has_second_factor"] and not removable,
+        "totp": {"enabled": totp is not None, "created_at": totp.created_at if totp else None},
+        "passkeys": [_passkey_out(passkey) for passkey in factors["passkeys"]],
+        "recovery_codes_left": factors["recovery_codes_left"],
+    }
+
+
+@router.post("/security/reauthenticate", response={204: None})
+@api_permission(EMPLOYEE)
+def reauthenticate(request, payload: SecurityReauthenticateIn):
+    """Confirm your password: the token (or session) may change second factors for the next few minutes."""
+    api_reauthenticate(request, person=request.employee.person, password=payload.password)
+    return Status(204, None)
+
+
+@router.get("/security/two-factor", response=SecurityTwoFactorOut)
+@api_permission(EMPLOYEE)
+def two_factor_detail(request):
+    return _two_factor_out(request.employee.person)
+
+
+@router.post("/security/two-factor/totp/start", response={201: SecurityTotpEnrolmentOut})
+@api_permission(EMPLOYEE)
+@api_reauthentication_required(tokens_confirm=True)
+def totp_start(request, response: HttpResponse):
+    """Start setting up an authenticator app (nothing changes until `confirm`); needs a recent password confirmation."""
+    response["Cache-Control"] = "no-store"  # the secret exists in plain text only here
+    return Status(201, enrolment.totp_enrolment_start(person=request.employee.person))
+
+
+@router.post("/security/two-factor/totp/confirm", response={201: SecurityRecoveryCodesOut})
+@api_permission(EMPLOYEE)
+@api_reauthentication_required(tokens_confirm=True)
+def totp_confirm(request, payload: SecurityTotpConfirmIn, response: HttpResponse):
+    """Turn the app on with its first code; a first factor comes with recovery codes, shown once in this answer."""
+    response["Cache-Control"] = "no-store"
+    codes = enrolment.totp_enrolment_confirm(
+        request=request, person=request.employee.person, enrolment=payload.enrolment, code=payload.code
+    )
+    return Status(201, {"codes": codes})
+
+
+@router.delete("/security/two-factor/totp", response={204: None})
+@api_permission(EMPLOYEE)
+@api_reauthentication_required(tokens_confirm=True)
+def totp_delete(request):
+    enrolment.totp_remove(request=request, person=request.employee.person)
+    return Status(204, None)
+
+
+@router.post("/security/two-factor/recovery-codes", response={201: SecurityRecoveryCodesOut})
+@api_permission(EMPLOYEE)
+@api_reauthentication_required(tokens_confirm=True)
+def recovery_codes_regenerate(request, response: HttpResponse):
+    """A new batch of recovery codes, shown once in this answer; the earlier ones stop working."""
+    response["Cache-Control"] = "no-store"  # the only time these codes exist in plain text
+    return Status(201, {"codes": enrolment.recovery_codes_regenerate(person=request.employee.person)})
+
+
+@router.get("/security/two-factor/passkeys", response=list[SecurityPasskeyOut])
+@api_permission(EMPLOYEE)
+def passkey_list(request):
+    return [_passkey_out(passkey) for passkey in enrolment.factors_of(request.employee.person)["passkeys"]]
+
+
+@router.delete("/security/two-factor/passkeys/{passkey_id}", response={204: None})
+@api_permission(EMPLOYEE)
+@api_reauthentication_required(tokens_confirm=True)
+def passkey_delete(request, passkey_id: int):
+    enrolment.passkey_remove(request=request, person=request.employee.person, passkey_id=passkey_id)
+    return Status(204, None)

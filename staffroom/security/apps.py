@@ -15,7 +15,12 @@ class SecurityConfig(AppConfig):
         from allauth.account import signals as account_signals
         from allauth.mfa import signals
 
+        from staffroom.core.api import person_has_second_factor
+
         from . import receivers
+        from .authentication import has_second_factor
+
+        person_has_second_factor.register(has_second_factor)
 
         signals.authenticator_added.connect(receivers.authenticator_added, dispatch_uid="sr_2fa_added")
         signals.authenticator_removed.connect(receivers.authenticator_removed, dispatch_uid="sr_2fa_removed")

@@ -167,6 +167,23 @@ def has_second_factor(person) -> bool:
     ).exists()
 
 
+def second_factor_removable(person, authenticator) -> bool:
+    """Whether the person may remove this factor: never their last one while their work requires two-step sign-in
+    (platform staff, or a role under a business's policy) — pages and API alike (the MFA adapter asks this too)."""
+    if authenticator.type not in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):
+        return True
+    others = (
+        Authenticator.objects.filter(user=person, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+        .exclude(pk=authenticator.pk)
+        .exists()
+    )
+    if others:
+        return True
+    if person.is_staff:
+        return False
+    return not any(two_factor_required(employee) for employee in _memberships(person) if employee.is_active)
+
+
 def has_passkey(person) -> bool:
     return Authenticator.objects.filter(user=person, type=Authenticator.Type.WEBAUTHN).exists()
 

@@ -19,7 +19,7 @@ from . import access, authentication, history
 ENROLMENT_PATHS = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/security/two-factor/")
 # SECURITY.md 34: platform staff reach the operator console and the support desk (pages and API) only with a
 # second factor; until they enrol, these paths send them to enrolment (the enrolment pages are not among them).
-PLATFORM_STAFF_PREFIXES = ("/operator/", "/support-desk/", "/api/v1/support-desk/")
+PLATFORM_STAFF_PREFIXES = ("/operator/", "/support-desk/", "/api/v1/support-desk/", "/api/v1/operator/")
 PLATFORM_STAFF_OPEN_PATHS = ("/operator/login/", "/operator/logout/")
 # Polling and assets are not requests a person made.
 QUIET_PREFIXES = ("/static/", "/jsi18n/", "/i18n/", "/security/approvals/", "/accounts/verify/approval/")

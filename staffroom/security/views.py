@@ -24,7 +24,7 @@ from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required
 from staffroom.tenancy.models import Branch
 
-from . import access, authentication, history, recovery, selectors, services
+from . import access, authentication, enrolment, history, recovery, selectors, services
 from .authentication import SecondFactorStage
 from .labels import event_type_label
 from .models import SecurityEvent
@@ -167,10 +167,11 @@ def two_factor_home(request):
 @reauthentication_required
 @require_POST
 def recovery_codes_regenerate(request):
-    if not authentication.has_second_factor(request.user):
-        messages.error(request, _("Set up an authenticator app or a passkey first."))
+    try:
+        codes = enrolment.recovery_codes_regenerate(person=request.user)  # the API's service too
+    except ApplicationError as error:
+        messages.error(request, error.message)
         return redirect("security:two_factor")
-    codes = recovery.recovery_codes_generate(person=request.user, reason="regenerated")
     return _codes_shown_once(request, codes)
 
 

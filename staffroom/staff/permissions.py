@@ -16,6 +16,22 @@ PUBLIC = "public"  # no sign-in (sign-in pages, health check)
 SIGNED_IN = "signed_in"  # any signed-in person, before a business is chosen (business picker)
 EMPLOYEE = "employee"  # any active employee of the current business (dashboard, own profile)
 SUPPORT_AGENT = "support_agent"  # platform staff with an active support agent profile (support console)
+# Operator routes declare `operator_rule("<app_label>.<codename>")`: the operator console's own Django permission;
+# OPERATOR alone: any platform operator (their own operator tokens). Both need `request.operator`, which only the
+# operator authentications set.
+OPERATOR = "operator"
+OPERATOR_PREFIX = "operator:"
+
+
+def operator_rule(perm: str) -> str:
+    """The access rule of an operator route: the platform operator holds the console permission `perm`."""
+    return f"{OPERATOR_PREFIX}{perm}"
+
+
+def is_operator_rule(rule: str) -> bool:
+    perm = rule[len(OPERATOR_PREFIX) :] if rule.startswith(OPERATOR_PREFIX) else ""
+    app_label, _dot, codename = perm.partition(".")
+    return bool(app_label and codename)
 
 
 def support_agent_of(request):
@@ -130,13 +146,18 @@ def permission_required(rule: str):
 
 def api_permission(rule: str):
     """Declare and enforce an API route's access rule (the API's auth has already resolved the employee)."""
-    if rule not in (PUBLIC, EMPLOYEE, SUPPORT_AGENT) and rule not in ALL_CODES:
+    if rule not in (PUBLIC, EMPLOYEE, SUPPORT_AGENT, OPERATOR) and rule not in ALL_CODES and not is_operator_rule(rule):
         raise ValueError(f"unknown access rule {rule!r}")
 
     def decorator(handler):
         @wraps(handler)
         def wrapped(request, *args, **kwargs):
-            if rule == SUPPORT_AGENT:
+            if rule == OPERATOR or is_operator_rule(rule):
+                # Only the operator authentications set `request.operator`: a business token never gets here.
+                operator = getattr(request, "operator", None)
+                if operator is None or (rule != OPERATOR and not operator.has_perm(rule[len(OPERATOR_PREFIX) :])):
+                    raise PermissionDenied()
+            elif rule == SUPPORT_AGENT:
                 if support_agent_of(request) is None:
                     raise PermissionDenied()
             elif rule not in (PUBLIC, EMPLOYEE):
