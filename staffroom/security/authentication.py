@@ -22,7 +22,7 @@ from staffroom.core.context import current_request_meta
 from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .calculations import failure_backoff_seconds, is_hard_locked, totp_matching_step
-from .guard import _locked_guard, _notify, record_for_person, sign_in_lock
+from .guard import _locked_guard, _memberships, _notify, record_for_person, sign_in_lock
 from .models import ApprovalStatus, EmailSignInCode, SignInApproval, SignInGuard, TwoFactorRequirement
 from .services import describe_device, security_event_record
 
