@@ -13,6 +13,7 @@ from staffroom.core.api import (
     install_error_handlers,
     install_strict_input,
 )
+from staffroom.exports.api import router as exports_router
 from staffroom.identity.api import router as identity_router
 from staffroom.orders.api import router as orders_router
 from staffroom.payments.api import router as payments_router
@@ -55,4 +56,5 @@ api.add_router("/", orders_router)
 api.add_router("/", booking_router)
 api.add_router("/", booking_public_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", exports_router)
 install_strict_input(api)

@@ -11,6 +11,7 @@ from staffroom.clients.models import Client
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee
@@ -100,19 +101,14 @@ def order_list(request, filters: Query[OrderListQuery]):
     }
 
 
-@router.get("/orders/export.csv", response={200: None})
+@router.get("/orders/export.csv", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.ORDERS_EXPORT)
 @api_reauthentication_required
 def order_export(request, filters: Query[OrderListQuery]):
-    """CSV of the listed orders as I may see them (a colleague's rows end after the limited columns)."""
+    """CSV of the listed orders as I may see them (a colleague's rows end after the limited columns); a large export
+    is queued instead (202 and the export: GET /exports/{id})."""
     require_orders_access(request.employee)
-    queryset = selectors.orders_list(request.employee, scope=filters.scope, status=filters.status, query=filters.q)
-    content = services.orders_export_csv(
-        actor=request.employee, orders=queryset.iterator(chunk_size=500), filters=filters.dict()
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
+    return export_api_response(request, "orders", {"scope": filters.scope, "status": filters.status, "q": filters.q})
 
 
 @router.post("/orders", response={201: OrderOut}, exclude_unset=True)

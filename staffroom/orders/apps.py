@@ -16,3 +16,18 @@ class OrdersConfig(AppConfig):
         from .selectors import employees_who_worked_orders
 
         register_activity_source("orders", employees_who_worked_orders)
+
+        from staffroom.core.exports import ExportKind, register_export_kind
+        from staffroom.staff.catalogue import Perm
+
+        from . import services
+
+        register_export_kind(
+            ExportKind(
+                code="orders",
+                label=_("Orders"),
+                permissions=(Perm.ORDERS_EXPORT,),
+                build=services.orders_export_build,
+                count=services.orders_export_count,
+            )
+        )

@@ -17,6 +17,7 @@ from staffroom.catalog.models import Service
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.exports.views import export_page_response
 from staffroom.payments.forms import AllowanceForm
 from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 from staffroom.staff.catalogue import Perm
@@ -91,17 +92,8 @@ def order_export(request):
         require_orders_access(request.employee)
     except ApplicationError as error:
         return _forbidden(request, error)
-    scope = request.GET.get("scope") if request.GET.get("scope") in selectors.SCOPES else selectors.ALL
-    status, query = request.GET.get("status", ""), request.GET.get("q", "").strip()[:100]
-    queryset = selectors.orders_list(request.employee, scope=scope, status=status, query=query)
-    content = services.orders_export_csv(
-        actor=request.employee,
-        orders=queryset.iterator(chunk_size=500),
-        filters={"scope": scope, "status": status, "q": query},
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
+    params = {key: request.GET.get(key, "") for key in ("scope", "status", "q")}
+    return export_page_response(request, "orders", params)
 
 
 def _goods(business, value: str):

@@ -116,6 +116,7 @@ EXPECTED_SCHEDULE = {
     "booking.send_reminders": crontab(minute="*/5"),
     "security.purge_requests": crontab(hour=2, minute=30),
     "runtime.purge_outbox": crontab(hour=2, minute=45),
+    "exports.purge_expired": crontab(hour=3, minute=0),
 }
 
 
