@@ -247,7 +247,7 @@ LOGGING = {
             "employee=%(employee_id)s] %(message)s"
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "staffroom.runtime.logging.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(business_id)s %(employee_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
