@@ -1,7 +1,6 @@
 """REST API: orders (list, card, create, edit, status, claim, reassign, payments, returns, log, CSV), tasks,
 products and sales by manager. Every order leaves through `selectors.order_view`, as on the pages."""
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -390,14 +389,15 @@ def sales_by_manager(request, filters: Query[OrdersSalesQuery]):
     return _sales_report(request, filters)
 
 
-@router.get("/reports/sales-by-manager.csv", response={200: None}, tags=["reports"])
+@router.get("/reports/sales-by-manager.csv", response={200: None, 202: ExportsExportOut}, tags=["reports"])
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
 def sales_by_manager_csv(request, filters: Query[OrdersSalesQuery]):
-    report = _sales_report(request, filters)
-    content = services.sales_by_manager_export_csv(
-        actor=request.employee, report=report, filters={k: str(v) for k, v in filters.dict().items() if v}
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sales-by-manager.csv"'
-    return response
+    """The report as CSV (200); with EXPORT_BACKGROUND_ROWS=0 it is queued (202 and the export)."""
+    report = _sales_report(request, filters)  # validates the period and the manager
+    params = {
+        "date_from": str(report["date_from"]),
+        "date_to": str(report["date_to"]),
+        "manager_id": filters.manager_id,
+    }
+    return export_api_response(request, "sales_by_manager", params)

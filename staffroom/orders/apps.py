@@ -31,3 +31,12 @@ class OrdersConfig(AppConfig):
                 count=services.orders_export_count,
             )
         )
+        # One row per manager: built at once unless EXPORT_BACKGROUND_ROWS is 0.
+        register_export_kind(
+            ExportKind(
+                code="sales_by_manager",
+                label=_("Sales by manager"),
+                permissions=(Perm.REPORTS_VIEW_SALES, Perm.REPORTS_EXPORT),
+                build=services.sales_by_manager_export_build,
+            )
+        )

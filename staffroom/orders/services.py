@@ -1088,6 +1088,24 @@ def _data_rows(content: str) -> int:
     return sum(1 for _row in csv.reader(io.StringIO(content))) - 1
 
 
+def sales_by_manager_export_build(actor, params: dict) -> ExportFile:
+    """The "sales_by_manager" export kind (staffroom.core.exports): the report's rows, one per manager."""
+    from staffroom.staff.models import Employee
+
+    from .selectors import sales_by_manager
+
+    date_from, date_to = dt.date.fromisoformat(params["date_from"]), dt.date.fromisoformat(params["date_to"])
+    manager = None
+    if params.get("manager_id"):
+        manager = Employee.objects.for_business(actor.business).filter(pk=params["manager_id"]).first()
+        if manager is None:
+            raise field_error("manager_id", _("Choose a valid option of this business."))
+    report = sales_by_manager(actor.business, viewer=actor, date_from=date_from, date_to=date_to, manager=manager)
+    filters = {"date_from": str(date_from), "date_to": str(date_to), "manager": manager.pk if manager else ""}
+    content = sales_by_manager_export_csv(actor=actor, report=report, filters=filters)
+    return ExportFile(content.encode("utf-8"), "csv", "sales-by-manager", rows=len(report["rows"]))
+
+
 @transaction.atomic
 def sales_by_manager_export_csv(*, actor, report: dict, filters: dict | None = None) -> str:
     require(actor, Perm.REPORTS_EXPORT)

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -437,14 +436,8 @@ def sales_by_manager(request):
         if not has_permission(request.employee, Perm.REPORTS_EXPORT):
             return render(request, "403.html", status=403)
         require_recent_authentication(request)
-        content = services.sales_by_manager_export_csv(
-            actor=request.employee,
-            report=report,
-            filters={"date_from": str(date_from), "date_to": str(date_to), "manager": manager.pk if manager else ""},
-        )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="sales-by-manager.csv"'
-        return response
+        params = {"date_from": str(date_from), "date_to": str(date_to), "manager_id": manager.pk if manager else None}
+        return export_page_response(request, "sales_by_manager", params)
     return render(
         request,
         "orders/sales_by_manager.html",

@@ -247,3 +247,26 @@ def test_an_invalid_format_is_refused_before_anything_is_queued(background_expor
     response = api.get("/api/v1/reports/kpi/export?start=2026-03-01&end=2026-03-31&format=pdf")
     assert response.status_code == 422 and "format" in response.json()["errors"]
     assert database_fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "fmt"),
+    [
+        ("/api/v1/orders/export.csv?scope=all", "orders", "csv"),
+        ("/api/v1/security/events/export?event_type=client.", "security_log", "csv"),
+        ("/api/v1/reports/sales/export?start=2026-03-01&end=2026-03-31&format=xlsx", "sales_report", "xlsx"),
+        ("/api/v1/reports/kpi/export?start=2026-03-01&end=2026-03-31", "kpi", "csv"),
+        ("/api/v1/reports/sales-by-manager.csv?date_from=2026-03-01&date_to=2026-03-31", "sales_by_manager", "csv"),
+    ],
+)
+def test_every_export_route_queues_through_the_same_mechanism(
+    background_exports, url, kind, fmt, business, clients_of, owner, api_for, django_capture_on_commit_callbacks
+):
+    api = api_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.get(url)
+    assert queued.status_code == 202, queued.content[:300]
+    export = Export.objects.for_business(business).get(pk=queued.json()["id"])
+    assert (export.kind, export.fmt, export.status, export.requested_by) == (kind, fmt, ExportStatus.READY, owner)
+    content = b"".join(api.get(api.get(f"/api/v1/exports/{export.pk}").json()["download_url"]).streaming_content)
+    assert content[:2] == b"PK" if fmt == "xlsx" else content.strip()
