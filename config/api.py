@@ -14,6 +14,7 @@ from staffroom.core.api import (
     install_error_handlers,
     install_strict_input,
 )
+from staffroom.exports.api import router as exports_router
 from staffroom.identity.api import router as identity_router
 from staffroom.identity.operator_api import operator_token_router
 from staffroom.orders.api import router as orders_router
@@ -60,4 +61,5 @@ api.add_router("/", webhooks_router)
 # Platform operators (operator tokens or the console's session); no business route takes their credentials.
 api.add_router("/", operator_token_router)
 api.add_router("/", billing_operator_router)
+api.add_router("/", exports_router)
 install_strict_input(api)

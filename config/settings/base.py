@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "staffroom.identity",
     "staffroom.staff",
     "staffroom.security",
+    "staffroom.exports",
     "staffroom.clients",
     "staffroom.catalog",
     "staffroom.scheduling",
@@ -246,7 +247,7 @@ LOGGING = {
             "employee=%(employee_id)s] %(message)s"
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "staffroom.runtime.logging.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(business_id)s %(employee_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -300,10 +301,15 @@ CELERY_BEAT_SCHEDULE = {
     "booking-send-reminders": {"task": "booking.send_reminders", "schedule": crontab(minute="*/5")},
     "security-purge-requests": {"task": "security.purge_requests", "schedule": crontab(hour=2, minute=30)},
     "runtime-purge-outbox": {"task": "runtime.purge_outbox", "schedule": crontab(hour=2, minute=45)},
+    "exports-purge-expired": {"task": "exports.purge_expired", "schedule": crontab(hour=3, minute=0)},
 }
 # The local hour at which each business's billing run happens.
 BILLING_RUN_LOCAL_HOUR = env_int("BILLING_RUN_LOCAL_HOUR", 6)
 OUTBOUND_EMAIL_RETENTION_DAYS = env_int("OUTBOUND_EMAIL_RETENTION_DAYS", 30)
+# Exports with at least this many rows are built by a background task and listed under Exports (0: every export);
+# their files are deleted after EXPORT_RETENTION_DAYS (docs/decisions/0021-exports-in-the-background.md).
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 2000)
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # /metrics answers a scraper presenting this bearer token (or platform staff signed in); empty: staff only.
 METRICS_TOKEN = env("METRICS_TOKEN")
 PROMETHEUS_EXPORT_MIGRATIONS = False

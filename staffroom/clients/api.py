@@ -3,10 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import api_permission, has_permission
@@ -97,15 +97,12 @@ def _load(request, client_id: int, include_deleted: bool = False) -> Client:
     return get_for_business_or_404(queryset, request.business, pk=client_id)
 
 
-@router.get("/clients/export.csv", response={200: None})
+@router.get("/clients/export.csv", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.CLIENTS_EXPORT)
 @api_reauthentication_required
 def client_export(request, q: str = "", tag: str = ""):
-    clients = selectors.client_search(request.business, q, tag=tag)
-    text = services.clients_export_csv(actor=request.employee, clients=clients, filters={"q": q, "tag": tag})
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="clients.csv"'
-    return response
+    """The CSV of the clients found (200); a large export is queued instead (202 and the export: GET /exports/{id})."""
+    return export_api_response(request, "clients", {"q": q, "tag": tag})
 
 
 @router.get("/clients", response=list[ClientOut])

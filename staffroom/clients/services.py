@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.core.exports import ExportFile
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import has_permission, require
@@ -310,6 +311,27 @@ def clients_export_csv(*, actor, clients: Iterable[Client], filters: dict | None
         event_type="client.exported", actor=actor, after={"rows": count, "filters": filters or {}}, target=None
     )
     return buffer.getvalue()
+
+
+def _export_filters(params: dict) -> dict:
+    return {"q": str(params.get("q") or "")[:100], "tag": str(params.get("tag") or "")[:100]}
+
+
+def clients_export_count(actor, params: dict) -> int:
+    from .selectors import client_search
+
+    filters = _export_filters(params)
+    return client_search(actor.business, filters["q"], tag=filters["tag"]).count()
+
+
+def clients_export_build(actor, params: dict) -> ExportFile:
+    """The "clients" export kind (staffroom.core.exports): the CSV of the clients found by the search."""
+    from .selectors import client_search
+
+    filters = _export_filters(params)
+    clients = client_search(actor.business, filters["q"], tag=filters["tag"])
+    text = clients_export_csv(actor=actor, clients=clients.iterator(chunk_size=500), filters=filters)
+    return ExportFile(text.encode("utf-8"), "csv", "clients", rows=clients.count())
 
 
 def _csv_safe(value: str) -> str:

@@ -1,7 +1,6 @@
 """REST API: orders (list, card, create, edit, status, claim, reassign, payments, returns, log, CSV), tasks,
 products and sales by manager. Every order leaves through `selectors.order_view`, as on the pages."""
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -11,6 +10,7 @@ from staffroom.clients.models import Client
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import PermissionDenied, field_error
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee
@@ -118,19 +118,14 @@ def order_list(request, filters: Query[OrderListQuery]):
     }
 
 
-@router.get("/orders/export.csv", response={200: None})
+@router.get("/orders/export.csv", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.ORDERS_EXPORT)
 @api_reauthentication_required
 def order_export(request, filters: Query[OrderListQuery]):
-    """CSV of the listed orders as I may see them (a colleague's rows end after the limited columns)."""
+    """CSV of the listed orders as I may see them (a colleague's rows end after the limited columns); a large export
+    is queued instead (202 and the export: GET /exports/{id})."""
     require_orders_access(request.employee)
-    queryset = selectors.orders_list(request.employee, scope=filters.scope, status=filters.status, query=filters.q)
-    content = services.orders_export_csv(
-        actor=request.employee, orders=queryset.iterator(chunk_size=500), filters=filters.dict()
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
+    return export_api_response(request, "orders", {"scope": filters.scope, "status": filters.status, "q": filters.q})
 
 
 @router.post("/orders", response={201: OrderOut}, exclude_unset=True)
@@ -412,14 +407,15 @@ def sales_by_manager(request, filters: Query[OrdersSalesQuery]):
     return _sales_report(request, filters)
 
 
-@router.get("/reports/sales-by-manager.csv", response={200: None}, tags=["reports"])
+@router.get("/reports/sales-by-manager.csv", response={200: None, 202: ExportsExportOut}, tags=["reports"])
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
 def sales_by_manager_csv(request, filters: Query[OrdersSalesQuery]):
-    report = _sales_report(request, filters)
-    content = services.sales_by_manager_export_csv(
-        actor=request.employee, report=report, filters={k: str(v) for k, v in filters.dict().items() if v}
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sales-by-manager.csv"'
-    return response
+    """The report as CSV (200); with EXPORT_BACKGROUND_ROWS=0 it is queued (202 and the export)."""
+    report = _sales_report(request, filters)  # validates the period and the manager
+    params = {
+        "date_from": str(report["date_from"]),
+        "date_to": str(report["date_to"]),
+        "manager_id": filters.manager_id,
+    }
+    return export_api_response(request, "sales_by_manager", params)

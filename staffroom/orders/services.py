@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from staffroom.core.exports import ExportFile
 from staffroom.core.money import minor_unit, round_money
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
@@ -1062,6 +1063,47 @@ def orders_export_csv(*, actor, orders: Iterable[Order], filters: dict | None = 
         count += 1
     security_event_record(event_type="order.exported", actor=actor, after={"rows": count, "filters": filters or {}})
     return buffer.getvalue()
+
+
+def _orders_export_queryset(actor, params: dict):
+    from .selectors import ALL, SCOPES, orders_list
+
+    scope = params.get("scope") if params.get("scope") in SCOPES else ALL
+    filters = {"scope": scope, "status": str(params.get("status") or ""), "q": str(params.get("q") or "").strip()[:100]}
+    return orders_list(actor, scope=filters["scope"], status=filters["status"], query=filters["q"]), filters
+
+
+def orders_export_count(actor, params: dict) -> int:
+    return _orders_export_queryset(actor, params)[0].count()
+
+
+def orders_export_build(actor, params: dict) -> ExportFile:
+    """The "orders" export kind (staffroom.core.exports): the CSV of the listed orders as the actor sees them."""
+    queryset, filters = _orders_export_queryset(actor, params)
+    content = orders_export_csv(actor=actor, orders=queryset.iterator(chunk_size=500), filters=filters)
+    return ExportFile(content.encode("utf-8"), "csv", "orders", rows=_data_rows(content))
+
+
+def _data_rows(content: str) -> int:
+    return sum(1 for _row in csv.reader(io.StringIO(content))) - 1
+
+
+def sales_by_manager_export_build(actor, params: dict) -> ExportFile:
+    """The "sales_by_manager" export kind (staffroom.core.exports): the report's rows, one per manager."""
+    from staffroom.staff.models import Employee
+
+    from .selectors import sales_by_manager
+
+    date_from, date_to = dt.date.fromisoformat(params["date_from"]), dt.date.fromisoformat(params["date_to"])
+    manager = None
+    if params.get("manager_id"):
+        manager = Employee.objects.for_business(actor.business).filter(pk=params["manager_id"]).first()
+        if manager is None:
+            raise field_error("manager_id", _("Choose a valid option of this business."))
+    report = sales_by_manager(actor.business, viewer=actor, date_from=date_from, date_to=date_to, manager=manager)
+    filters = {"date_from": str(date_from), "date_to": str(date_to), "manager": manager.pk if manager else ""}
+    content = sales_by_manager_export_csv(actor=actor, report=report, filters=filters)
+    return ExportFile(content.encode("utf-8"), "csv", "sales-by-manager", rows=len(report["rows"]))
 
 
 @transaction.atomic

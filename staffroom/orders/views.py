@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +17,7 @@ from staffroom.catalog.models import Service
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
+from staffroom.exports.views import export_page_response
 from staffroom.payments.forms import AllowanceForm
 from staffroom.security.reauthentication import reauthentication_required, require_recent_authentication
 from staffroom.staff.catalogue import Perm
@@ -101,17 +101,8 @@ def order_export(request):
         require_orders_access(request.employee)
     except ApplicationError as error:
         return _forbidden(request, error)
-    scope = request.GET.get("scope") if request.GET.get("scope") in selectors.SCOPES else selectors.ALL
-    status, query = request.GET.get("status", ""), request.GET.get("q", "").strip()[:100]
-    queryset = selectors.orders_list(request.employee, scope=scope, status=status, query=query)
-    content = services.orders_export_csv(
-        actor=request.employee,
-        orders=queryset.iterator(chunk_size=500),
-        filters={"scope": scope, "status": status, "q": query},
-    )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
+    params = {key: request.GET.get(key, "") for key in ("scope", "status", "q")}
+    return export_page_response(request, "orders", params)
 
 
 def _goods(business, value: str):
@@ -455,14 +446,8 @@ def sales_by_manager(request):
         if not has_permission(request.employee, Perm.REPORTS_EXPORT):
             return render(request, "403.html", status=403)
         require_recent_authentication(request)
-        content = services.sales_by_manager_export_csv(
-            actor=request.employee,
-            report=report,
-            filters={"date_from": str(date_from), "date_to": str(date_to), "manager": manager.pk if manager else ""},
-        )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="sales-by-manager.csv"'
-        return response
+        params = {"date_from": str(date_from), "date_to": str(date_to), "manager_id": manager.pk if manager else None}
+        return export_page_response(request, "sales_by_manager", params)
     return render(
         request,
         "orders/sales_by_manager.html",

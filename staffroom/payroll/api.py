@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema, Status
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import NotFound
 from staffroom.core.shortcuts import choice_for_business, get_for_business_or_404
-from staffroom.reports.exports import file_response
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
@@ -266,13 +266,13 @@ def run_delete(request, run_id: int):
     return Status(204, None)
 
 
-@router.get("/payroll/runs/{run_id}/export", response={200: None})
+@router.get("/payroll/runs/{run_id}/export", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.PAYROLL_VIEW_ALL)
 @api_reauthentication_required
 def run_export(request, run_id: int, format: str = "csv"):
+    """Every payslip line of the run as CSV or XLSX (200); a large export is queued instead (202 and the export)."""
     run = _load_run(request, run_id)
-    content = services.payroll_run_export(actor=request.employee, run=run, fmt=format)
-    return file_response(content, format, f"payroll-{run.period_start}-{run.period_end}")
+    return export_api_response(request, "payroll_run", {"run_id": run.pk}, fmt=format)
 
 
 def payslip_out(payslip: Payslip) -> dict:

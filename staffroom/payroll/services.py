@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.catalog.models import ServiceCategory
-from staffroom.core.errors import Conflict, ValidationFailed, field_error
+from staffroom.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from staffroom.core.exports import ExportFile
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, EmployeeStatus
@@ -535,3 +536,23 @@ def payroll_run_export(*, actor, run: PayrollRun, fmt: str) -> bytes:
         after={"format": fmt, "rows": len(rows)},
     )
     return content
+
+
+def _export_run_of(actor, params: dict) -> PayrollRun:
+    run = PayrollRun.objects.for_business(actor.business).filter(pk=params.get("run_id")).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def payroll_run_export_count(actor, params: dict) -> int:
+    run = _export_run_of(actor, params)
+    return PayslipLine.objects.for_business(actor.business).filter(payslip__run=run).count()
+
+
+def payroll_run_export_build(actor, params: dict) -> ExportFile:
+    """The "payroll_run" export kind (staffroom.core.exports): every payslip line of one run."""
+    run = _export_run_of(actor, params)
+    fmt = params["format"]
+    content = payroll_run_export(actor=actor, run=run, fmt=fmt)
+    return ExportFile(content, fmt, f"payroll-{run.period_start}-{run.period_end}")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
-from staffroom.reports.exports import file_response
+from staffroom.exports.views import export_page_response
 from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import EMPLOYEE, has_permission, permission_required
@@ -97,11 +97,10 @@ def run_delete(request, run_id):
 def run_export(request, run_id, fmt):
     run = _run(request, run_id)
     try:
-        content = services.payroll_run_export(actor=request.employee, run=run, fmt=fmt)
+        return export_page_response(request, "payroll_run", {"run_id": run.pk}, fmt=fmt)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payroll:run_detail", run_id=run.pk)
-    return file_response(content, fmt, f"payroll-{run.period_start}-{run.period_end}")
 
 
 @permission_required(EMPLOYEE)

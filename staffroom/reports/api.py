@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import field_error
 from staffroom.core.shortcuts import choice_for_business
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.security.reauthentication import api_reauthentication_required
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Role
@@ -16,7 +17,6 @@ from staffroom.staff.permissions import api_permission
 
 from . import services
 from .calculations import GROUPINGS
-from .exports import file_response
 from .models import KpiTarget
 from .selectors import DIMENSIONS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
 
@@ -147,15 +147,15 @@ def sales(request, query: Query[ReportsSalesQuery]):
     }
 
 
-@router.get("/reports/sales/export", response={200: None})
+@router.get("/reports/sales/export", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
 def sales_export(request, query: Query[ReportsSalesQuery], format: str = "csv"):
+    """The report as CSV or XLSX (200); with EXPORT_BACKGROUND_ROWS=0 it is queued (202 and the export)."""
     sales_filter, group_by, grouping = parse_sales_query(request.employee, query)
-    content = services.sales_report_export(
-        actor=request.employee, sales_filter=sales_filter, group_by=group_by, grouping=grouping, fmt=format
+    return export_api_response(
+        request, "sales_report", services.sales_export_params(sales_filter, group_by, grouping), fmt=format
     )
-    return file_response(content, format, f"sales-{query.start}-{query.end}")
 
 
 def kpi_rows_out(rows) -> list[dict]:
@@ -191,13 +191,12 @@ def kpi(request, start: IsoDate, end: IsoDate, branch_id: int | None = None):
     return kpi_rows_out(kpi_table(request.business, start, end, branch_ids=branch_ids))
 
 
-@router.get("/reports/kpi/export", response={200: None})
+@router.get("/reports/kpi/export", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.REPORTS_EXPORT)
 @api_reauthentication_required
 def kpi_export(request, start: IsoDate, end: IsoDate, branch_id: int | None = None, format: str = "csv"):
     branch_ids = parse_period(request.employee, start, end, branch_id)
-    content = services.kpi_export(actor=request.employee, start=start, end=end, branch_ids=branch_ids, fmt=format)
-    return file_response(content, format, f"kpi-{start}-{end}")
+    return export_api_response(request, "kpi", services.kpi_export_params(start, end, branch_ids), fmt=format)
 
 
 @router.get("/reports/kpi-targets", response=list[KpiTargetOut])

@@ -1,4 +1,5 @@
-"""Tables of the sales report, KPI and payroll as CSV and XLSX bytes (the caller logs the export)."""
+"""Tables of the sales report, KPI and payroll as CSV and XLSX bytes (the caller logs the export; the response or the
+background job is staffroom.exports')."""
 
 from __future__ import annotations
 
@@ -8,14 +9,8 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def csv_safe(value):
@@ -70,9 +65,3 @@ def table_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> b
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response

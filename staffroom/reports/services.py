@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from staffroom.core.errors import field_error
+from staffroom.core.exports import ExportFile
 from staffroom.reports.choices import KpiMetric
 from staffroom.security.services import security_event_record
 from staffroom.staff.catalogue import Perm
@@ -143,3 +145,39 @@ def kpi_export(*, actor, start, end, branch_ids: tuple[int, ...] = (), fmt: str)
         },
     )
     return content
+
+
+# --- the export kinds "sales_report" and "kpi" (staffroom.core.exports): parameters in, file out ------------------
+
+
+def sales_export_params(sales_filter: SalesFilter, group_by: tuple[str, ...], grouping: str) -> dict:
+    """The sales report's filter as JSON-safe parameters of an export (scopes are applied again when it is built)."""
+    return {**_filter_description(sales_filter), "group_by": list(group_by), "grouping": grouping}
+
+
+def sales_report_export_build(actor, params: dict) -> ExportFile:
+    start, end = dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"])
+    sales_filter = SalesFilter(
+        start,
+        end,
+        branch_ids=tuple(params.get("branch_ids") or ()),
+        employee_ids=tuple(params.get("employee_ids") or ()),
+        category_ids=tuple(params.get("category_ids") or ()),
+    )
+    group_by = tuple(d for d in params.get("group_by") or () if d in DIMENSION_LABELS)
+    fmt = params["format"]
+    content = sales_report_export(
+        actor=actor, sales_filter=sales_filter, group_by=group_by, grouping=params.get("grouping") or "day", fmt=fmt
+    )
+    return ExportFile(content, fmt, f"sales-{start}-{end}")
+
+
+def kpi_export_params(start: dt.date, end: dt.date, branch_ids: tuple[int, ...]) -> dict:
+    return {"from": start.isoformat(), "to": end.isoformat(), "branch_ids": list(branch_ids)}
+
+
+def kpi_export_build(actor, params: dict) -> ExportFile:
+    start, end = dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"])
+    fmt = params["format"]
+    content = kpi_export(actor=actor, start=start, end=end, branch_ids=tuple(params.get("branch_ids") or ()), fmt=fmt)
+    return ExportFile(content, fmt, f"kpi-{start}-{end}")

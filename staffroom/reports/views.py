@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
+from staffroom.exports.views import export_page_response
 from staffroom.reports.choices import KpiMetric
 from staffroom.security.reauthentication import reauthentication_required
 from staffroom.staff.catalogue import Perm
@@ -15,7 +16,6 @@ from staffroom.staff.permissions import permission_required
 from . import services
 from .calculations import period_buckets
 from .charts import bar_chart
-from .exports import file_response
 from .forms import KpiTargetForm, PeriodForm, SalesFilterForm, quick_ranges
 from .models import KpiTarget
 from .selectors import KPI_COLUMNS, SalesFilter, branch_scope, kpi_table, orders_scope, sales_report
@@ -67,13 +67,12 @@ def sales_export(request, fmt: str):
     form = SalesFilterForm(request.GET, business=request.business)
     sales_filter, group_by, grouping = _sales_filter(request.employee, form.values())
     try:
-        content = services.sales_report_export(
-            actor=request.employee, sales_filter=sales_filter, group_by=group_by, grouping=grouping, fmt=fmt
+        return export_page_response(
+            request, "sales_report", services.sales_export_params(sales_filter, group_by, grouping), fmt=fmt
         )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("reports:sales")
-    return file_response(content, fmt, f"sales-{sales_filter.start}-{sales_filter.end}")
 
 
 @permission_required(Perm.REPORTS_VIEW_KPI)
@@ -108,13 +107,12 @@ def kpi_export(request, fmt: str):
     values = form.values()
     branch_ids = branch_scope(request.employee, (values["branch"].pk,) if values.get("branch") else ())
     try:
-        content = services.kpi_export(
-            actor=request.employee, start=values["start"], end=values["end"], branch_ids=branch_ids, fmt=fmt
+        return export_page_response(
+            request, "kpi", services.kpi_export_params(values["start"], values["end"], branch_ids), fmt=fmt
         )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("reports:kpi")
-    return file_response(content, fmt, f"kpi-{values['start']}-{values['end']}")
 
 
 @permission_required(Perm.PAYROLL_MANAGE)

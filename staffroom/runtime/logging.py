@@ -3,6 +3,9 @@
 import logging
 import re
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
+
 from staffroom.core.context import current_request
 
 # What a secret looks like in a log line: API tokens, key=value pairs of sensitive names, session cookies.
@@ -28,7 +31,8 @@ class RequestContextFilter(logging.Filter):
     """Adds request_id, business_id and employee_id (None outside a request) to every record."""
 
     def filter(self, record):
-        request = current_request()
+        # Django logs a response (django.request: 4xx/5xx) after the middleware has left; it passes the request.
+        request = current_request() or getattr(record, "request", None)
         record.request_id = getattr(request, "request_id", None)
         business = getattr(request, "business", None)
         employee = getattr(request, "employee", None)
@@ -46,3 +50,12 @@ class RedactSecretsFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class JsonFormatter(BaseJsonFormatter):
+    """One JSON object a line. The request object Django attaches to its records is never written: its text holds the
+    full URL with its query string (tokens, keys); the ids above say which request it was."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
+        super().__init__(*args, **kwargs)

@@ -1,18 +1,18 @@
 """REST API: token sign-in with the second-factor challenge, the security log, sessions, approvals, the 2FA policy."""
 
-import csv
 import datetime as dt
 import secrets
 
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from staffroom.core.api import IsoDate
 from staffroom.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from staffroom.core.shortcuts import choices_for_business, get_for_business_or_404
+from staffroom.exports.api import ExportsExportOut, export_api_response
 from staffroom.identity.services import api_token_create
 from staffroom.security.reauthentication import api_reauthenticate, api_reauthentication_required
 from staffroom.staff.catalogue import Perm
@@ -21,7 +21,6 @@ from staffroom.staff.permissions import EMPLOYEE, PUBLIC, api_permission
 from staffroom.tenancy.middleware import active_memberships
 
 from . import access, authentication, enrolment, history, selectors, services
-from .views import _Echo, export_rows
 
 router = Router(tags=["security"])
 
@@ -256,7 +255,7 @@ def event_list(
     return {"items": items, "next_before": next_before}
 
 
-@router.get("/security/events/export", response={200: None})
+@router.get("/security/events/export", response={200: None, 202: ExportsExportOut})
 @api_permission(Perm.SECURITY_EXPORT_LOG)
 @api_reauthentication_required
 def event_export(
@@ -267,15 +266,9 @@ def event_export(
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
 ):
+    """The CSV of the filtered log (200); a large export is queued instead (202 and the export: GET /exports/{id})."""
     filters = _filters(event_type, employee_id, branch_id, date_from, date_to)
-    with transaction.atomic():
-        services.security_log_read_record(actor=request.employee, filters=filters.as_dict(), exported=True)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in export_rows(request.business, filters)), content_type="text/csv"
-    )
-    response["Content-Disposition"] = 'attachment; filename="security-log.csv"'
-    return response
+    return export_api_response(request, "security_log", filters.as_dict())
 
 
 # --- sessions -------------------------------------------------------------------------------------------------------

@@ -29,3 +29,18 @@ class SecurityConfig(AppConfig):
         from django.db.models.signals import post_save
 
         post_save.connect(receivers.operator_console_action, sender=LogEntry, dispatch_uid="sr_operator_console_action")
+
+        from staffroom.core.exports import ExportKind, register_export_kind
+        from staffroom.staff.catalogue import Perm
+
+        from . import exports
+
+        register_export_kind(
+            ExportKind(
+                code="security_log",
+                label=_("Security log"),
+                permissions=(Perm.SECURITY_EXPORT_LOG,),
+                build=exports.security_log_export_build,
+                count=exports.security_log_export_count,
+            )
+        )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-
 from allauth.account.internal.decorators import login_stage_required
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from staffroom.core.errors import ApplicationError
 from staffroom.core.shortcuts import get_for_business_or_404
 from staffroom.core.widgets import DateInput
+from staffroom.exports.views import export_page_response
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee, Role
 from staffroom.staff.permissions import EMPLOYEE, PUBLIC, SIGNED_IN, permission_required
@@ -26,7 +24,6 @@ from staffroom.tenancy.models import Branch
 
 from . import access, authentication, enrolment, history, recovery, selectors, services
 from .authentication import SecondFactorStage
-from .labels import event_type_label
 from .models import SecurityEvent
 from .reauthentication import reauthentication_required
 
@@ -273,58 +270,13 @@ def event_detail(request, event_id):
     return render(request, "security/event_detail.html", {"event": event, "changes": changes})
 
 
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: such text is exported as text."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r", " ").replace("\n", " ")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def export_rows(business, filters):
-    zone = business.zone
-    yield [
-        "sequence", "time", "event", "event_name", "outcome", "employee", "ip", "device", "object", "before", "after", "hash",
-    ]  # fmt: skip
-    for event in selectors.events_for_export(business, filters):
-        yield [
-            _csv_safe(cell)
-            for cell in (
-                event.sequence,
-                event.occurred_at.astimezone(zone).isoformat(timespec="seconds"),
-                event.event_type,
-                event_type_label(event.event_type),  # the code stays for machines; the name is for people
-                event.outcome,
-                event.actor_label,
-                event.ip_address,
-                event.device,
-                event.object_label,
-                event.before,
-                event.after,
-                event.hash,
-            )
-        ]
-
-
 @permission_required(Perm.SECURITY_EXPORT_LOG)
 @reauthentication_required
 @require_GET
 def event_export(request):
+    """The CSV of the filtered log (the export is itself an event); a large one is built in the background."""
     form = EventFilterForm(request.GET or None, business=request.business)
-    filters = form.filters()
-    with transaction.atomic():
-        services.security_log_read_record(actor=request.employee, filters=filters.as_dict(), exported=True)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in export_rows(request.business, filters)), content_type="text/csv"
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="security-log-{stamp}.csv"'
-    return response
+    return export_page_response(request, "security_log", form.filters().as_dict())
 
 
 # --- sessions and devices ---------------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ EXPECTED_SCHEDULE = {
     "booking.send_reminders": crontab(minute="*/5"),
     "security.purge_requests": crontab(hour=2, minute=30),
     "runtime.purge_outbox": crontab(hour=2, minute=45),
+    "exports.purge_expired": crontab(hour=3, minute=0),
 }
 
 
@@ -157,3 +158,39 @@ def test_log_records_carry_the_request_and_hide_secrets(client, caplog):
     response = client.get("/health/live/", HTTP_X_REQUEST_ID="proxy-given-id-1")
     assert response["X-Request-ID"] == "proxy-given-id-1"
     assert len(client.get("/health/live/", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"]) == 32
+
+
+def test_a_line_django_logs_after_the_response_names_the_business_and_employee_and_no_query(
+    business, specialist, client_for, caplog
+):
+    """django.request logs a refused request after the middleware has left: the ids come from the record's request;
+    the JSON line holds them, and not the request's URL with its query string."""
+    import json
+
+    from django.conf import settings as django_settings
+
+    from staffroom.runtime.logging import JsonFormatter, RedactSecretsFilter, RequestContextFilter
+
+    page = client_for(specialist)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = page.get("/security/export.csv?token=hunter2secret", HTTP_X_REQUEST_ID="proxy-given-id-2")
+    assert response.status_code == 403
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    RequestContextFilter().filter(record)
+    RedactSecretsFilter().filter(record)
+    assert (record.request_id, record.business_id, record.employee_id) == (
+        "proxy-given-id-2",
+        business.pk,
+        specialist.pk,
+    )
+    formatter_config = django_settings.LOGGING["formatters"]["json"]
+    formatter = JsonFormatter(formatter_config["fmt"], rename_fields=formatter_config["rename_fields"])
+    line = formatter.format(record)
+    assert "\n" not in line and "hunter2secret" not in line
+    fields = json.loads(line)
+    assert (fields["request_id"], fields["business_id"], fields["employee_id"]) == (
+        "proxy-given-id-2",
+        business.pk,
+        specialist.pk,
+    )
+    assert fields["level"] == "WARNING" and fields["status_code"] == 403

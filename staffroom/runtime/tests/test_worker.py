@@ -4,9 +4,14 @@ The test starts its own redis-server on a free port (so it never touches another
 binary is missing it uses REDIS_TEST_URL. The worker runs in a thread of this process, so it shares the test
 database (committed data: `transactional_db`) and the in-memory mailbox. It runs on PostgreSQL (CI's second pass):
 SQLite's shared in-memory test database locks whole tables across threads, which production never sees.
+
+The tests clean up after themselves: every result is read and forgotten while Redis still answers (an AsyncResult
+left for the garbage collector would try to reach a stopped Redis from `__del__`), and the worker thread closes its
+database connection after each task (an open one would keep PostgreSQL from dropping the test database).
 """
 
 import datetime as dt
+import gc
 import os
 import shutil
 import socket
@@ -18,8 +23,10 @@ from unittest import mock
 
 import pytest
 import redis
+from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
@@ -72,11 +79,18 @@ def _forget_connections():
     app.amqp._producer_pool = None
 
 
+def _close_worker_database_connections(**_kwargs):
+    """After each task on the worker's thread: its database connection is closed, not left to the thread's end."""
+    if threading.current_thread() is not threading.main_thread():
+        connections.close_all()
+
+
 @pytest.fixture
 def worker(redis_url):
     previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     _forget_connections()
+    signals.task_postrun.connect(_close_worker_database_connections, weak=False, dispatch_uid="worker-test-db")
     try:
         with (
             override_settings(CELERY_BROKER_URL=redis_url),
@@ -84,23 +98,43 @@ def worker(redis_url):
         ):
             yield running
     finally:
+        signals.task_postrun.disconnect(dispatch_uid="worker-test-db")
+        # Results the test dropped (tasks enqueued after commit) are collected now, while Redis still answers.
+        gc.collect()
+        consumer = getattr(app.backend, "result_consumer", None)
+        if consumer is not None:
+            consumer.stop()
         app.conf.update(**previous)
         _forget_connections()
 
 
 def _run(task_name: str, **kwargs):
-    return app.send_task(task_name, kwargs=kwargs).get(timeout=RESULT_TIMEOUT)
+    """Run a task on the worker and return its result; the result is forgotten so nothing of it outlives the test."""
+    result = app.send_task(task_name, kwargs=kwargs)
+    try:
+        return result.get(timeout=RESULT_TIMEOUT)
+    finally:
+        result.forget()
+        del result
 
 
-def test_every_periodic_task_runs_on_the_worker_with_its_effect(worker, owner, manager):
+def test_every_periodic_task_runs_on_the_worker_with_its_effect(worker, owner, manager, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
     from staffroom.billing.models import Invoice
     from staffroom.billing.tests.factories import make_active_subscription, make_plan
+    from staffroom.booking.choices import MessageKind
+    from staffroom.booking.models import BookingSettings, ClientMessage
+    from staffroom.exports.models import Export, ExportStatus
     from staffroom.orders.services import order_task_create
     from staffroom.orders.tests.factories import make_client, make_order
+    from staffroom.scheduling.tests.factories import first_branch, make_appointment
+    from staffroom.scheduling.tests.factories import make_client as make_visit_client
     from staffroom.security.models import RequestRecord
-    from staffroom.staff.tests.factories import make_business
+    from staffroom.staff.tests.factories import make_business, make_employee
     from staffroom.support.models import SupportPlan, Ticket, TicketStatus, TicketType
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     now = timezone.now()
     # Request history: one record past retention, one recent.
     for occurred_at in (now - dt.timedelta(days=400), now - dt.timedelta(days=1)):
@@ -138,6 +172,35 @@ def test_every_periodic_task_runs_on_the_worker_with_its_effect(worker, owner, m
     local_today = now.astimezone(east_zone).date()
     make_active_subscription(east, make_plan(), start=local_today - dt.timedelta(days=27), months=1)
     invoices_before = Invoice.objects.for_business(east).count()
+    # A client's visit in three hours, at a business that reminds 24 hours ahead.
+    booking_business = make_business(name="Booking Salon")
+    BookingSettings.objects.create(
+        business=booking_business, slug=f"s-{booking_business.pk}-w", reminder_hours_before=24
+    )
+    visit_branch = first_branch(booking_business)
+    visit = make_appointment(
+        booking_business,
+        specialist=make_employee(booking_business, "specialist"),
+        client=make_visit_client(booking_business, accepts_messages=True),
+        branch=visit_branch,
+        starts_at=now + dt.timedelta(hours=3),
+    )
+    # An export whose file expired, and one still fresh.
+    expired_export, fresh_export = (
+        Export.objects.create(
+            business=owner.business,
+            requested_by=owner,
+            kind="clients",
+            fmt="csv",
+            language="en",
+            status=ExportStatus.READY,
+            file=ContentFile(b"id\n", name="clients.csv"),
+            filename="clients.csv",
+            finished_at=now,
+            expires_at=expires_at,
+        )
+        for expires_at in (now - dt.timedelta(hours=1), now + dt.timedelta(days=1))
+    )
     # An outbox message sent long ago.
     old = OutboundEmail.objects.create(subject="old", body="b", recipients=["x@example.com"], status="sent")
     OutboundEmail.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=400))
@@ -156,9 +219,17 @@ def test_every_periodic_task_runs_on_the_worker_with_its_effect(worker, owner, m
     assert Invoice.objects.for_business(east).count() == invoices_before + 1
     assert _run("runtime.purge_outbox") == 1
     assert not OutboundEmail.objects.filter(pk=old.pk).exists()
+    assert _run("booking.send_reminders") == 1
+    assert ClientMessage.objects.for_business(booking_business).get(kind=MessageKind.REMINDER).appointment == visit
+    assert _run("exports.purge_expired") == 1
+    expired_export.refresh_from_db()
+    fresh_export.refresh_from_db()
+    assert (expired_export.status, expired_export.file.name) == (ExportStatus.EXPIRED, "")
+    assert fresh_export.status == ExportStatus.READY and fresh_export.file.storage.exists(fresh_export.file.name)
 
     jobs = {job.name: job for job in PeriodicJob.objects.all()}
-    for name in ("security.purge_requests", "support.sla_sweep", "orders.task_reminders", "billing.run_local_morning"):
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= set(jobs)
+    for name in jobs:
         assert (jobs[name].runs, jobs[name].last_outcome, jobs[name].running_since) == (1, "ok", None)
     # The reminder e-mail went through the outbox and the worker, once.
     reminders = [message for message in mail.outbox if "Call back" in message.subject]

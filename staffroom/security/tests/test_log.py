@@ -112,7 +112,7 @@ def test_a_user_agent_with_cr_lf_and_script_is_stored_as_data_and_rendered_inert
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     export = reauthenticated(client_for(owner)).get("/security/export.csv")
-    body = b"".join(export.streaming_content).decode()
+    body = export.content.decode()
     assert "\r\nX-Injected" not in body and "\nX-Injected" not in body
 
 
@@ -136,7 +136,7 @@ def test_reading_and_exporting_the_log_are_events(owner, client_for):
     viewed = business_events(owner.business).get(event_type="security_log.viewed")
     assert viewed.after == {"event_type": "employee."} and viewed.actor == owner
     response = client.get("/security/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][0] == "sequence"
     assert business_events(owner.business).filter(event_type="security_log.exported").count() == 1
 

@@ -1,0 +1,10 @@
+"""App configuration for exports built in the background."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportsConfig(AppConfig):
+    name = "staffroom.exports"
+    label = "exports"
+    verbose_name = _("Exports")
