@@ -238,6 +238,8 @@ ERROR_RESPONSES = {
     "409": "Conflict: the object changed in the meantime, or the action does not fit its state.",
     "422": "Some fields are not valid; `errors` maps each field to its messages.",
 }
+# Public routes (sign-in, online booking) are rate-limited per address, contact and device (SECURITY.md 36).
+RATE_LIMITED_RESPONSE = ("429", "Too many attempts from this address, contact or device: wait and try again.")
 ERROR_SCHEMA_NAME = "CoreErrorOut"
 ERROR_SCHEMA = {
     "title": ERROR_SCHEMA_NAME,
@@ -261,6 +263,9 @@ class StaffroomAPI(NinjaAPI):
             for operation in methods.values():
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error_body})
+                if not operation.get("security"):
+                    status, description = RATE_LIMITED_RESPONSE
                     responses.setdefault(status, {"description": description, "content": error_body})
         _link_created_objects(schema)
         return schema
