@@ -14,7 +14,7 @@ help:
 	@echo "make lint   - ruff check, format check and the import contracts (.importlinter)"
 	@echo "make bench  - run the benchmarks (ratios against limits measured in the same run)"
 	@echo "make demo   - load (or refresh) the demo business (DEMO_LANGUAGE=ru|hu|... for one in that language)"
-	@echo "make fuzz   - a long schemathesis run over the whole API (FUZZ_EXAMPLES examples per operation)"
+	@echo "make fuzz   - a long schemathesis run over the whole API, conformance and stateful (FUZZ_EXAMPLES per operation)"
 	@echo "make serve  - production settings locally: gunicorn on PostgreSQL and Redis (make worker, make beat beside it)"
 
 $(VENV)/.installed: requirements.txt

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("staffroom.payroll.urls")),
     path("", include("staffroom.orders.urls")),
     path("", include("staffroom.exports.urls")),
+    path("", include("staffroom.webhooks.urls")),
     # Last: the public booking pages start with a business's slug.
     path("", include("staffroom.booking.urls")),
 ]

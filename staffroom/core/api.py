@@ -280,6 +280,8 @@ ERROR_RESPONSES = {
     "409": "Conflict: the object changed in the meantime, or the action does not fit its state.",
     "422": "Some fields are not valid; `errors` maps each field to its messages.",
 }
+# Public routes (sign-in, online booking) are rate-limited per address, contact and device (SECURITY.md 36).
+RATE_LIMITED_RESPONSE = ("429", "Too many attempts from this address, contact or device: wait and try again.")
 ERROR_SCHEMA_NAME = "CoreErrorOut"
 ERROR_SCHEMA = {
     "title": ERROR_SCHEMA_NAME,
@@ -304,4 +306,56 @@ class StaffroomAPI(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
                     responses.setdefault(status, {"description": description, "content": error_body})
+                if not operation.get("security"):
+                    status, description = RATE_LIMITED_RESPONSE
+                    responses.setdefault(status, {"description": description, "content": error_body})
+        _link_created_objects(schema)
         return schema
+
+
+PATH_PARAMETER = re.compile(r"\{([^}/]+)\}")
+OBJECT_METHODS = ("get", "put", "patch", "delete", "post")
+
+
+def _link_created_objects(schema: dict) -> None:
+    """OpenAPI links from every create route to the routes of the object it created (create → read → update).
+
+    A `POST /things` that answers 201 with an `id` links to every operation under `/things/{thing_id}` whose
+    only new path parameter is that one, with `thing_id` taken from the answer's `id`: clients (and the fuzz
+    test's stateful run) follow them instead of guessing ids.
+    """
+    paths = schema.get("paths", {})
+    components = schema.get("components", {}).get("schemas", {})
+    for collection, methods in paths.items():
+        create = methods.get("post")
+        created = (create or {}).get("responses", {}).get(201) or (create or {}).get("responses", {}).get("201")
+        if not created:
+            continue
+        body = created.get("content", {}).get("application/json", {}).get("schema", {})
+        ref = body.get("$ref", "")
+        answer = components.get(ref.rsplit("/", 1)[-1], {}) if ref else body
+        if "id" not in answer.get("properties", {}):
+            continue
+        known = set(PATH_PARAMETER.findall(collection))
+        links = {}
+        for path, operations in paths.items():
+            if not path.startswith(collection + "/{"):
+                continue
+            new = set(PATH_PARAMETER.findall(path)) - known
+            if len(new) != 1:
+                continue
+            [parameter] = new
+            if not path.startswith(f"{collection}/{{{parameter}}}"):
+                continue
+            for method in OBJECT_METHODS:
+                operation = operations.get(method)
+                if operation is None or "operationId" not in operation:
+                    continue
+                parameters = {name: f"$request.path.{name}" for name in known}
+                parameters[parameter] = "$response.body#/id"
+                links[f"{method}_{operation['operationId']}"] = {
+                    "operationId": operation["operationId"],
+                    "parameters": parameters,
+                }
+        if links:
+            created["links"] = links

@@ -2,6 +2,14 @@
 
 from django.http import Http404
 
+# A primary key is a positive 64-bit integer; a larger number is no object of any business (and the database
+# driver would overflow on it: SQLite refuses integers beyond 64 bits with an OverflowError, a 500).
+MAX_PK = 2**63 - 1
+
+
+def _is_possible_pk(value) -> bool:
+    return not isinstance(value, int) or isinstance(value, bool) or 0 < value <= MAX_PK
+
 
 def get_for_business_or_404(model_or_queryset, business, **lookup):
     queryset = model_or_queryset
@@ -11,7 +19,7 @@ def get_for_business_or_404(model_or_queryset, business, **lookup):
         raise Http404
     try:
         return queryset.for_business(business).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as error:
         raise Http404 from error
 
 
@@ -23,6 +31,8 @@ def choice_for_business(model, business, pk, field: str):
 
     if pk is None:
         return None
+    if not _is_possible_pk(pk):
+        raise field_error(field, _("Choose a valid option of this business."))
     found = model._default_manager.for_business(business).filter(pk=pk).first()
     if found is None:
         raise field_error(field, _("Choose a valid option of this business."))
@@ -35,6 +45,8 @@ def choices_for_business(model, business, pks, field: str) -> list:
     from .errors import field_error
 
     wanted = set(pks or ())
+    if not all(_is_possible_pk(pk) for pk in wanted):
+        raise field_error(field, _("Choose valid options of this business."))
     found = list(model._default_manager.for_business(business).filter(pk__in=wanted))
     if len(found) != len(wanted):
         raise field_error(field, _("Choose valid options of this business."))

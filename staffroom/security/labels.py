@@ -145,7 +145,11 @@ EVENT_TYPE_LABELS = {
     "two_factor.recovery_code_used": _("Recovery code used"),
     "two_factor.recovery_codes_generated": _("Recovery codes generated"),
     "two_factor.removed": _("Two-step method removed"),
+    "webhook.changed": _("Webhook changed"),
+    "webhook.paused": _("Webhook paused"),
     "webhook.resent": _("Webhook delivery resent"),
+    "webhook.resumed": _("Webhook resumed"),
+    "webhook.secret_rotated": _("Webhook signing secret replaced"),
     "webhook.subscribed": _("Webhook subscribed"),
     "webhook.unsubscribed": _("Webhook removed"),
 }

@@ -1,4 +1,5 @@
-"""REST API for outgoing webhooks: subscribe (the secret is answered once), list, delete, deliveries, re-send."""
+"""REST API for outgoing webhooks: subscribe (the secret is answered once), list, read, change, pause, rotate the
+secret, delete, deliveries, re-send."""
 
 import datetime as dt
 import uuid
@@ -22,6 +23,13 @@ class WebhooksSubscriptionIn(Schema):
     description: str = Field("", max_length=200)
 
 
+class WebhooksSubscriptionPatch(Schema):
+    url: str | None = Field(None, max_length=500)
+    events: list[WebhookEvent] | None = Field(None, min_length=1, max_length=len(WebhookEvent.values))
+    description: str | None = Field(None, max_length=200)
+    is_active: bool | None = Field(None, description="false pauses the subscription: no new deliveries until true.")
+
+
 class WebhooksSubscriptionOut(Schema):
     id: int
     url: str
@@ -33,6 +41,10 @@ class WebhooksSubscriptionOut(Schema):
 
 class WebhooksSubscriptionCreatedOut(WebhooksSubscriptionOut):
     secret: str = Field(..., description="The signing secret; answered only here, once.")
+
+
+class WebhooksSubscriptionRotatedOut(WebhooksSubscriptionOut):
+    secret: str = Field(..., description="The new signing secret (the old one stops signing); answered only here.")
 
 
 class WebhooksAttemptOut(Schema):
@@ -50,6 +62,7 @@ class WebhooksDeliveryOut(Schema):
     attempts: int
     created_at: dt.datetime
     delivered_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None = Field(..., description="When a failed delivery is tried again, if ever.")
     attempt_log: list[WebhooksAttemptOut]
 
 
@@ -73,6 +86,7 @@ def _delivery_out(delivery: WebhookDelivery) -> dict:
         "attempts": delivery.attempts,
         "created_at": delivery.created_at,
         "delivered_at": delivery.delivered_at,
+        "next_attempt_at": delivery.next_attempt_at,
         "attempt_log": [
             {
                 "attempted_at": attempt.attempted_at,
@@ -101,6 +115,37 @@ def webhook_create(request, payload: WebhooksSubscriptionIn):
         description=payload.description,
     )
     return Status(201, {**_subscription_out(subscription), "secret": secret})
+
+
+@router.get("/webhooks/{subscription_id}", response=WebhooksSubscriptionOut)
+@api_permission(Perm.SETTINGS_MANAGE)
+def webhook_detail(request, subscription_id: int):
+    return _subscription_out(get_for_business_or_404(WebhookSubscription, request.business, pk=subscription_id))
+
+
+@router.patch("/webhooks/{subscription_id}", response=WebhooksSubscriptionOut)
+@api_permission(Perm.SETTINGS_MANAGE)
+def webhook_update(request, subscription_id: int, payload: WebhooksSubscriptionPatch):
+    subscription = get_for_business_or_404(WebhookSubscription, request.business, pk=subscription_id)
+    subscription = services.webhook_subscription_update(
+        actor=request.employee,
+        subscription=subscription,
+        url=payload.url,
+        events=None if payload.events is None else [str(event.value) for event in payload.events],
+        description=payload.description,
+        is_active=payload.is_active,
+    )
+    return _subscription_out(subscription)
+
+
+@router.post("/webhooks/{subscription_id}/secret", response=WebhooksSubscriptionRotatedOut)
+@api_permission(Perm.SETTINGS_MANAGE)
+def webhook_secret_rotate(request, subscription_id: int):
+    subscription = get_for_business_or_404(WebhookSubscription, request.business, pk=subscription_id)
+    subscription, secret = services.webhook_subscription_rotate_secret(
+        actor=request.employee, subscription=subscription
+    )
+    return {**_subscription_out(subscription), "secret": secret}
 
 
 @router.delete("/webhooks/{subscription_id}", response={204: None})

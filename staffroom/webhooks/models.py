@@ -31,6 +31,7 @@ class WebhookDelivery(BusinessOwnedModel):
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # when a failed delivery is tried again, if ever
 
     class Meta:
         indexes = [models.Index(fields=["business", "subscription", "-created_at"], name="webhook_delivery_recent")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from staffroom.core.errors import ValidationFailed, field_error
 from staffroom.runtime.tasks import enqueue
 from staffroom.security.services import security_event_record
+from staffroom.staff.catalogue import Perm
+from staffroom.staff.permissions import require
 
 from .choices import DeliveryStatus, WebhookEvent
 from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -44,6 +47,7 @@ def webhook_subscription_create(
     *, actor, url: str, events: list[str], description: str = ""
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe `url`; returns the subscription and its signing secret, which is shown this once."""
+    require(actor, Perm.SETTINGS_MANAGE)
     business = actor.business
     url = target_validate(url.strip())
     events = _clean_events(events)
@@ -65,8 +69,67 @@ def webhook_subscription_create(
     return subscription, secret
 
 
+def _locked(subscription: WebhookSubscription) -> WebhookSubscription:
+    return (
+        WebhookSubscription.objects.for_business(subscription.business_id).select_for_update().get(pk=subscription.pk)
+    )
+
+
+@transaction.atomic
+def webhook_subscription_update(
+    *,
+    actor,
+    subscription: WebhookSubscription,
+    url: str | None = None,
+    events: list[str] | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> WebhookSubscription:
+    """Change what is given (URL, events, description, paused or not); validated like a new subscription."""
+    require(actor, Perm.SETTINGS_MANAGE, obj=subscription)
+    subscription = _locked(subscription)
+    before = {"url": subscription.url, "events": subscription.events, "is_active": subscription.is_active}
+    if url is not None and url.strip() != subscription.url:
+        subscription.url = target_validate(url.strip())
+    if events is not None:
+        subscription.events = _clean_events(events)
+    if description is not None:
+        subscription.description = description.strip()
+    if is_active is not None:
+        subscription.is_active = is_active
+    subscription.save(update_fields=["url", "events", "description", "is_active", "updated_at"])
+    after = {"url": subscription.url, "events": subscription.events, "is_active": subscription.is_active}
+    if before != after:
+        changed = {key: value for key, value in after.items() if before[key] != value}
+        if set(changed) == {"is_active"}:
+            event_type = "webhook.resumed" if subscription.is_active else "webhook.paused"
+        else:
+            event_type = "webhook.changed"
+        security_event_record(
+            event_type=event_type,
+            actor=actor,
+            target=subscription,
+            before={key: before[key] for key in changed},
+            after=changed,
+        )
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_rotate_secret(*, actor, subscription: WebhookSubscription) -> tuple[WebhookSubscription, str]:
+    """A new signing secret, shown this once; deliveries from now on are signed with it (the old one stops)."""
+    require(actor, Perm.SETTINGS_MANAGE, obj=subscription)
+    subscription = _locked(subscription)
+    secret = secret_generate()
+    subscription.encrypted_secret = secret_encrypt(secret)
+    subscription.save(update_fields=["encrypted_secret", "updated_at"])
+    security_event_record(event_type="webhook.secret_rotated", actor=actor, target=subscription)
+    return subscription, secret
+
+
 @transaction.atomic
 def webhook_subscription_delete(*, actor, subscription: WebhookSubscription) -> None:
+    require(actor, Perm.SETTINGS_MANAGE, obj=subscription)
     security_event_record(
         event_type="webhook.unsubscribed",
         actor=actor,
@@ -109,7 +172,10 @@ def webhook_delivery_resend(*, actor, delivery: WebhookDelivery) -> WebhookDeliv
     """Send a delivery again by hand (same event id, a fresh timestamp and signature)."""
     from .tasks import webhook_deliver
 
-    WebhookDelivery.objects.for_business(delivery.business).filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING)
+    require(actor, Perm.SETTINGS_MANAGE, obj=delivery)
+    WebhookDelivery.objects.for_business(delivery.business).filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=None
+    )
     security_event_record(
         event_type="webhook.resent", actor=actor, target=delivery.subscription, after={"delivery": delivery.pk}
     )
@@ -137,8 +203,12 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> bool:
-    """One attempt: POST the signed body, log status code and response time; True when the receiver took it (2xx)."""
+def webhook_delivery_attempt(*, delivery: WebhookDelivery, retry_in: int | None = None) -> bool:
+    """One attempt: POST the signed body, log status code and response time; True when the receiver took it (2xx).
+
+    `retry_in` is how many seconds after a failure the next attempt is scheduled (None: none is left); it is kept
+    as the delivery's `next_attempt_at`, for the delivery log.
+    """
     subscription = delivery.subscription
     body = delivery_body(delivery)
     status_code, error = None, ""
@@ -180,5 +250,6 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> bool:
             attempts=F("attempts") + 1,
             status=DeliveryStatus.DELIVERED if delivered else DeliveryStatus.FAILED,
             delivered_at=timezone.now() if delivered else None,
+            next_attempt_at=None if delivered or retry_in is None else timezone.now() + dt.timedelta(seconds=retry_in),
         )
     return delivered

@@ -1,8 +1,6 @@
 """Webhooks against a real HTTP receiver on 127.0.0.1: signed, retried, logged, re-sendable, refused where private."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
@@ -10,43 +8,8 @@ from django.test import override_settings
 
 from staffroom.clients.services import client_create, client_update
 from staffroom.webhooks.models import WebhookDelivery, WebhookSubscription
+from staffroom.webhooks.secret_box import secret_decrypt
 from staffroom.webhooks.signing import SIGNATURE_HEADER, SignatureError, sign, verify_signature
-
-
-class Receiver:
-    """Answers the queued status codes in turn (then 200) and keeps every request it got."""
-
-    def __init__(self):
-        self.statuses: list[int] = []
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def subscribe(api, url, events=("client.created", "client.changed")):
@@ -255,9 +218,35 @@ def test_another_business_sees_none_of_it(owner, outsider, api_for, receiver, dj
     assert foreign.get(f"/api/v1/webhooks/{created['id']}/deliveries").status_code == 404
     assert foreign.post(f"/api/v1/webhooks/{created['id']}/deliveries/{delivery.pk}/resend").status_code == 404
     assert foreign.delete(f"/api/v1/webhooks/{created['id']}").status_code == 404
+    assert foreign.get(f"/api/v1/webhooks/{created['id']}").status_code == 404
+    assert foreign.patch(f"/api/v1/webhooks/{created['id']}", {}, content_type="application/json").status_code == 404
+    assert foreign.post(f"/api/v1/webhooks/{created['id']}/secret").status_code == 404
     assert WebhookSubscription.objects.for_business(owner.business).count() == 1
     assert len(receiver.requests) == 1
     # Events of the other business do not reach this one's receiver.
     with django_capture_on_commit_callbacks(execute=True):
         client_create(actor=outsider.business.owner, full_name="Olga Other")
     assert len(receiver.requests) == 1
+
+
+def test_read_change_pause_and_rotate_through_the_api(owner, administrator, api_for, receiver):
+    api = api_for(owner)
+    created = subscribe(api, receiver.url)
+    path = f"/api/v1/webhooks/{created['id']}"
+    assert api.get(path).json()["events"] == ["client.changed", "client.created"]
+    response = api.patch(path, {"events": ["payment.taken"], "is_active": False}, content_type="application/json")
+    assert response.status_code == 200
+    assert (response.json()["events"], response.json()["is_active"]) == (["payment.taken"], False)
+    with override_settings(WEBHOOKS_ALLOW_LOOPBACK=False):
+        refused = api.patch(path, {"url": "https://10.0.0.1/"}, content_type="application/json")
+    assert refused.status_code == 422 and "url" in refused.json()["errors"]
+    assert api.get(path).json()["url"] == receiver.url
+    assert api_for(administrator).patch(path, {"is_active": True}, content_type="application/json").status_code == 403
+    assert api.get(path).json()["is_active"] is False
+
+    rotated = api.post(f"{path}/secret")
+    assert rotated.status_code == 200
+    assert rotated.json()["secret"].startswith("whsec_") and rotated.json()["secret"] != created["secret"]
+    assert "secret" not in api.get(path).json()
+    stored = WebhookSubscription.objects.for_business(owner.business).get()
+    assert secret_decrypt(stored.encrypted_secret) == rotated.json()["secret"]
