@@ -7,6 +7,7 @@ billing run finds the row and writes no second one. Sending claims the row (sent
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +45,48 @@ def notice_record(
     )
     enqueue(notice_send_task, notice.pk, subscription.business_id)
     return notice
+
+
+def notices_record(specs: Sequence[dict]) -> list[BillingNotice]:
+    """`notice_record` for many subscriptions at once (a batch of the billing run, under its row locks): one query
+    for the notices recorded already, one INSERT of the new ones, one send task for them all after commit.
+
+    Each spec takes notice_record's arguments (`subscription`, `kind`, `key`, optional `invoice`, `plan`,
+    `effective_date`); a notice recorded already, or twice in `specs`, is skipped as notice_record skips it.
+    """
+    if not specs:
+        return []
+    recorded = set(
+        BillingNotice.objects.unscoped()
+        .filter(
+            business_id__in={spec["subscription"].business_id for spec in specs},
+            kind__in={spec["kind"] for spec in specs},
+            key__in={spec["key"][:64] for spec in specs},
+        )
+        .values_list("business_id", "kind", "key")
+    )
+    notices = []
+    for spec in specs:
+        subscription = spec["subscription"]
+        identity = (subscription.business_id, spec["kind"], spec["key"][:64])
+        if identity in recorded:
+            continue
+        recorded.add(identity)
+        notices.append(
+            BillingNotice(
+                business_id=subscription.business_id,
+                subscription=subscription,
+                kind=spec["kind"],
+                key=spec["key"][:64],
+                invoice=spec.get("invoice"),
+                plan=spec.get("plan"),
+                effective_date=spec.get("effective_date"),
+            )
+        )
+    BillingNotice.objects.bulk_create(notices, batch_size=1000)
+    if notices:
+        enqueue(notices_send_task, [[notice.pk, notice.business_id] for notice in notices])
+    return notices
 
 
 def _recipients(business) -> list[str]:
@@ -147,6 +190,12 @@ def _message(notice: BillingNotice) -> tuple[str, list[str], list[tuple[str, byt
 def notice_send_task(notice_id: int, business_id: int) -> bool:
     """The notice's message (and its invoice PDF) is composed by a worker, not inside the request."""
     return notice_send(notice_id=notice_id, business_id=business_id)
+
+
+@background_task("billing.notices_send")
+def notices_send_task(notices: list[list[int]]) -> int:
+    """A batch's notices ([notice id, business id] pairs), each mailed once as `notice_send` mails it."""
+    return sum(notice_send(notice_id=notice_id, business_id=business_id) for notice_id, business_id in notices)
 
 
 def notice_send(*, notice_id: int, business_id: int) -> bool:

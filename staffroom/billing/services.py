@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from staffroom.core.errors import Conflict, field_error
-from staffroom.security.services import security_event_record
+from staffroom.security.services import security_event_record, security_events_record
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.permissions import require
 from staffroom.staff.selectors import billable_employee_count
@@ -386,9 +388,17 @@ def subscription_billing_details_change(*, actor, legal_name: str, details: str)
 # --- invoices ----------------------------------------------------------------------------------------
 
 
+INVOICE_NUMBER_PREFIX = "SR"
+INVOICE_NUMBER_DIGITS = 7
+
+
+def invoice_number(invoice: Invoice) -> str:
+    """Numbered per platform from the row id: unique under concurrent workers without a shared counter row."""
+    return f"{INVOICE_NUMBER_PREFIX}-{invoice.issued_on.year}-{invoice.pk:0{INVOICE_NUMBER_DIGITS}d}"
+
+
 def _assign_number(invoice: Invoice) -> None:
-    # Numbered per platform from the row id: unique under concurrent workers without a shared counter row.
-    invoice.number = f"SR-{invoice.issued_on.year}-{invoice.pk:07d}"
+    invoice.number = invoice_number(invoice)
     invoice.save(update_fields=["number"])
 
 
@@ -548,18 +558,22 @@ def _open_term(subscription: Subscription, invoice: Invoice, *, start: datetime.
         _record_seat_change(subscription, billable_after=billable_now, cause="count at term start")
 
 
-def _apply_paid_renewal_if_due(subscription: Subscription, today: datetime.date, actor_label: str) -> bool:
+def _apply_paid_renewal_if_due(
+    subscription: Subscription, today: datetime.date, actor_label: str, invoice: Invoice | None = None
+) -> bool:
+    """Open the term of the earliest paid, unapplied invoice once it is due (`invoice`: the caller looked it up)."""
     if subscription.paid_until > today and subscription.status not in (
         SubscriptionStatus.TRIAL,
         SubscriptionStatus.READ_ONLY,
     ):
         return False
-    invoice = (
-        Invoice.objects.for_business(subscription.business_id)
-        .filter(subscription=subscription, status=InvoiceStatus.PAID, is_applied=False)
-        .order_by("term_start")
-        .first()
-    )
+    if invoice is None:
+        invoice = (
+            Invoice.objects.for_business(subscription.business_id)
+            .filter(subscription=subscription, status=InvoiceStatus.PAID, is_applied=False)
+            .order_by("term_start")
+            .first()
+        )
     if invoice is None:
         return False
     if subscription.status == SubscriptionStatus.READ_ONLY:
@@ -646,125 +660,280 @@ class RunReport:
     terms_opened: int = 0
     moved_to_grace: int = 0
     moved_to_read_only: int = 0
+    subscriptions_due: int = 0
+    subscriptions_done: int = 0
+    batches_done: int = 0
 
 
-def _set_status(subscription: Subscription, status: str, reason: str) -> None:
+@dataclass
+class _BatchWrites:
+    """What one batch of the run writes, collected in the order single changes would write it."""
+
+    events: list[dict] = field(default_factory=list)  # security events, in order (each business's chain order)
+    notices: list[dict] = field(default_factory=list)
+    invoices: list[tuple[Invoice, Subscription]] = field(default_factory=list)
+    voided: list[int] = field(default_factory=list)
+    statuses: dict[str, list[int]] = field(default_factory=dict)  # final status -> subscription ids
+
+
+def _status_change(writes: _BatchWrites, subscription: Subscription, status: str, reason: str) -> None:
+    """Move a subscription to grace or read-only: its event and notice, written with the batch."""
     before = subscription.status
     subscription.status = status
-    subscription.save(update_fields=["status", "updated_at"])
-    security_event_record(
-        event_type="billing.status_changed",
-        business=subscription.business,
-        target=subscription,
-        before={"status": before},
-        after={"status": status, "reason": reason},
+    writes.events.append(
+        {
+            "event_type": "billing.status_changed",
+            "business": subscription.business_id,
+            "target": subscription,
+            "before": {"status": before},
+            "after": {"status": status, "reason": reason},
+        }
     )
     kind = {SubscriptionStatus.GRACE: NoticeKind.GRACE_STARTED, SubscriptionStatus.READ_ONLY: NoticeKind.READ_ONLY}
-    if status in kind:
-        notifications.notice_record(subscription, kind=kind[status], key=subscription.paid_until.isoformat())
-
-
-def subscription_run_day(
-    *, subscription_id: int, business_id: int, run_date: datetime.date, report: RunReport, plans: dict | None = None
-):
-    """One subscription's due work for a date: open paid terms, issue the renewal, move to grace/read-only.
-
-    Runs inside the caller's transaction (a batch of the daily run); the subscription row lock is held to its end.
-    """
-    subscription = (
-        Subscription.objects.for_business(business_id)
-        .select_for_update(of=("self",))
-        .select_related("plan", "next_plan", "business")
-        .filter(pk=subscription_id)
-        .first()
+    writes.notices.append(
+        {"subscription": subscription, "kind": kind[status], "key": subscription.paid_until.isoformat()}
     )
-    if subscription is None:
-        return
-    if _apply_paid_renewal_if_due(subscription, run_date, "billing_run"):
-        report.terms_opened += 1
+
+
+def _renewal_invoice(subscription: Subscription, plan: Plan, run_date: datetime.date) -> Invoice:
+    """The renewal invoice for the term starting at the paid-until date (saved, then numbered, with its batch)."""
+    months = subscription.renewal_months
+    quote = calculations.invoice_quote(
+        terms=plan.price_terms,
+        billable=subscription.billable_count,
+        months=months,
+        discount_percent=plan.discount_for(months),
+    )
+    return Invoice(
+        business_id=subscription.business_id,
+        subscription=subscription,
+        kind=InvoiceKind.RENEWAL,
+        plan=plan,
+        term_start=subscription.paid_until,
+        term_end=calculations.term_end(subscription.paid_until, months, subscription.anchor_day),
+        term_months=months,
+        billable_count=subscription.billable_count,
+        paid_seats=quote.paid_seats,
+        base_price=plan.base_price,
+        seat_price=plan.seat_price,
+        discount_percent=plan.discount_for(months),
+        base_line=quote.base_line,
+        seats_line=quote.seats_line,
+        total=quote.total,
+        currency=plan.currency,
+        issued_on=run_date,
+    )
+
+
+def _invoice_number_expression(year: int):
+    """`invoice_number` in SQL, for numbering a batch of invoices with one UPDATE."""
+    digits = Cast("id", output_field=CharField())
+    return Concat(
+        Value(f"{INVOICE_NUMBER_PREFIX}-{year}-"),
+        Case(
+            When(id__lt=10**INVOICE_NUMBER_DIGITS, then=LPad(digits, INVOICE_NUMBER_DIGITS, Value("0"))), default=digits
+        ),
+        output_field=CharField(),
+    )
+
+
+def _issue_invoices(writes: _BatchWrites, run_date: datetime.date) -> None:
+    """Insert the batch's invoices at once and number them with one UPDATE; then their events and notices.
+
+    Every subscription is locked and was checked for an invoice of the same term start, so the unique key
+    (one invoice per subscription and term start) never fires short of a bug, and the batch rolls back if it does.
+    """
+    invoices = [invoice for invoice, _subscription in writes.invoices]
+    Invoice.objects.bulk_create(invoices, batch_size=1000)
+    if any(invoice.pk is None for invoice in invoices):  # a backend that does not return ids from bulk inserts
+        raise RuntimeError("bulk_create returned no invoice ids")
+    Invoice.objects.unscoped().filter(pk__in=[invoice.pk for invoice in invoices]).update(
+        number=_invoice_number_expression(run_date.year)
+    )
+    for invoice in invoices:
+        invoice.number = invoice_number(invoice)
+
+
+def _batch_events(writes: _BatchWrites) -> None:
+    """Invoice events and notices reference their numbers, known only now: fill them in, in order."""
+    for event in writes.events:
+        invoice = event.pop("invoice", None)
+        if invoice is not None:
+            event["after"]["number"] = invoice.number
+    for notice in writes.notices:
+        invoice = notice.get("invoice")
+        if invoice is not None:
+            notice["key"] = invoice.number
+
+
+def _run_subscription(
+    subscription: Subscription,
+    *,
+    run_date: datetime.date,
+    open_invoices: list[dict],
+    report: RunReport,
+    plans: dict,
+    writes: _BatchWrites,
+) -> None:
+    """One locked subscription's due work for a date: the decisions of the run; the writes go with the batch."""
     reminder_from = subscription.paid_until - datetime.timedelta(days=settings.BILLING_RENEWAL_REMINDER_DAYS)
     if subscription.status == SubscriptionStatus.ACTIVE and reminder_from <= run_date < subscription.paid_until:
-        notifications.notice_record(
-            subscription, kind=NoticeKind.RENEWAL_COMING, key=subscription.paid_until.isoformat()
+        writes.notices.append(
+            {
+                "subscription": subscription,
+                "kind": NoticeKind.RENEWAL_COMING,
+                "key": subscription.paid_until.isoformat(),
+            }
         )
     if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.GRACE):
         notice_from = subscription.paid_until - datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
         if run_date >= notice_from:
-            open_invoices = list(
-                Invoice.objects.for_business(business_id)
-                .filter(subscription=subscription, is_applied=False)
-                .exclude(status=InvoiceStatus.VOID)
-                .only("pk", "kind", "status", "term_start")
-            )
             # An unpaid renewal for another start (the date moved with seats, or the next term changed) is void.
             outdated = [
-                invoice.pk
+                invoice["pk"]
                 for invoice in open_invoices
-                if invoice.kind == InvoiceKind.RENEWAL
-                and invoice.status == InvoiceStatus.ISSUED
-                and invoice.term_start != subscription.paid_until
+                if invoice["kind"] == InvoiceKind.RENEWAL
+                and invoice["status"] == InvoiceStatus.ISSUED
+                and invoice["term_start"] != subscription.paid_until
             ]
             if outdated:
-                Invoice.objects.for_business(business_id).filter(pk__in=outdated).update(status=InvoiceStatus.VOID)
-                security_event_record(
-                    event_type="billing.invoice_voided",
-                    business=subscription.business,
-                    target=subscription,
-                    after={"invoices": outdated, "reason": "the paid-until date or the next term changed"},
+                writes.voided.extend(outdated)
+                writes.events.append(
+                    {
+                        "event_type": "billing.invoice_voided",
+                        "business": subscription.business_id,
+                        "target": subscription,
+                        "after": {"invoices": outdated, "reason": "the paid-until date or the next term changed"},
+                    }
                 )
-            already_paid = any(invoice.status == InvoiceStatus.PAID for invoice in open_invoices)
+            already_paid = any(invoice["status"] == InvoiceStatus.PAID for invoice in open_invoices)
             already_issued = any(
-                invoice.pk not in outdated and invoice.term_start == subscription.paid_until
+                invoice["pk"] not in outdated and invoice["term_start"] == subscription.paid_until
                 for invoice in open_invoices
             )
             if not already_paid and not already_issued:
-                code = subscription.renewal_plan.code
-                # Versions in force depend on the term start; cache the lookup per (code, start) for the run.
-                cache_key = (code, subscription.paid_until)
-                if plans is None or cache_key not in plans:
-                    plan = renewal_plan_for(subscription)
-                    if plans is not None:
-                        plans[cache_key] = plan
-                plan = plans[cache_key] if plans is not None else plan
-                _invoice, created = invoice_issue(
-                    subscription=subscription,
-                    kind=InvoiceKind.RENEWAL,
-                    term_start=subscription.paid_until,
-                    plan=plan,
-                    months=subscription.renewal_months,
-                    today=run_date,
-                    known_absent=True,
+                # Versions in force depend on the term start; the lookup is cached per (code, start) for the run.
+                cache_key = (subscription.renewal_plan.code, subscription.paid_until)
+                if cache_key not in plans:
+                    plans[cache_key] = renewal_plan_for(subscription)
+                invoice = _renewal_invoice(subscription, plans[cache_key], run_date)
+                writes.invoices.append((invoice, subscription))
+                writes.events.append(
+                    {
+                        "event_type": "billing.invoice_issued",
+                        "business": subscription.business_id,
+                        "target": invoice,
+                        "invoice": invoice,  # the number is filled in once the batch is numbered
+                        "after": {
+                            "number": None,
+                            "total": str(invoice.total),
+                            "term_start": invoice.term_start,
+                            "months": invoice.term_months,
+                        },
+                    }
                 )
-                report.invoices_issued += int(created)
+                writes.notices.append(
+                    {"subscription": subscription, "kind": NoticeKind.INVOICE_ISSUED, "key": "", "invoice": invoice}
+                )
+                report.invoices_issued += 1
     if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL) and run_date >= (
         subscription.paid_until
     ):
-        _set_status(subscription, SubscriptionStatus.GRACE, "unpaid at the paid-until date")
+        _status_change(writes, subscription, SubscriptionStatus.GRACE, "unpaid at the paid-until date")
         report.moved_to_grace += 1
     if subscription.status == SubscriptionStatus.GRACE and run_date >= subscription.paid_until + datetime.timedelta(
         days=subscription.plan.grace_days
     ):
-        _set_status(subscription, SubscriptionStatus.READ_ONLY, "grace period over")
+        _status_change(writes, subscription, SubscriptionStatus.READ_ONLY, "grace period over")
         report.moved_to_read_only += 1
 
 
-# Subscriptions handled per transaction: each is still locked and decided on its own, but a commit per
-# business would make the run's time mostly commit latency. Rows are taken in id order, so concurrent
-# workers wait for each other instead of deadlocking.
-RUN_BATCH_SIZE = 200
+def _run_batch(ids: list[int], run_date: datetime.date, report: RunReport, plans: dict) -> None:
+    """One transaction: lock the batch's subscriptions (one query, id order), decide each, write all at once.
 
-
-def _run_batch(batch, run_date, report, plans) -> None:
+    A crash anywhere rolls the whole batch back; the rerun finds the batches committed before it done already.
+    """
     with transaction.atomic():
-        for subscription_id, business_id in batch:
-            subscription_run_day(
-                subscription_id=subscription_id, business_id=business_id, run_date=run_date, report=report, plans=plans
+        subscriptions = list(
+            Subscription.objects.unscoped()
+            .select_for_update(of=("self",))
+            .select_related("plan", "next_plan")
+            .filter(pk__in=ids)
+            .exclude(status=SubscriptionStatus.READ_ONLY)
+            .order_by("pk")
+        )
+        # Paid renewals whose term is due open first (rare: a payment marked while the term had not run out yet).
+        paid = {}
+        candidates = [
+            subscription.pk
+            for subscription in subscriptions
+            if subscription.paid_until <= run_date or subscription.status == SubscriptionStatus.TRIAL
+        ]
+        if candidates:
+            for invoice in (
+                Invoice.objects.unscoped()
+                .filter(subscription_id__in=candidates, status=InvoiceStatus.PAID, is_applied=False)
+                .order_by("-term_start")
+            ):
+                paid[invoice.subscription_id] = invoice  # the earliest term start wins
+        for subscription in subscriptions:
+            if subscription.pk in paid and _apply_paid_renewal_if_due(
+                subscription, run_date, "billing_run", invoice=paid[subscription.pk]
+            ):
+                report.terms_opened += 1
+        open_invoices: dict[int, list[dict]] = {subscription.pk: [] for subscription in subscriptions}
+        for invoice in (
+            Invoice.objects.unscoped()
+            .filter(subscription_id__in=list(open_invoices), is_applied=False)
+            .exclude(status=InvoiceStatus.VOID)
+            .values("pk", "subscription_id", "kind", "status", "term_start")
+        ):
+            open_invoices[invoice["subscription_id"]].append(invoice)
+        writes = _BatchWrites()
+        for subscription in subscriptions:
+            status_before = subscription.status
+            _run_subscription(
+                subscription,
+                run_date=run_date,
+                open_invoices=open_invoices[subscription.pk],
+                report=report,
+                plans=plans,
+                writes=writes,
             )
+            if subscription.status != status_before:
+                writes.statuses.setdefault(subscription.status, []).append(subscription.pk)
+        if writes.voided:
+            Invoice.objects.unscoped().filter(pk__in=writes.voided).update(
+                status=InvoiceStatus.VOID, updated_at=timezone.now()
+            )
+        if writes.invoices:
+            _issue_invoices(writes, run_date)
+        for status, subscription_ids in writes.statuses.items():
+            Subscription.objects.unscoped().filter(pk__in=subscription_ids).update(
+                status=status, updated_at=timezone.now()
+            )
+        _batch_events(writes)
+        security_events_record(writes.events)
+        notifications.notices_record(writes.notices)
 
 
-def billing_run(*, run_date: datetime.date, time_zone: str | None = None) -> RunReport:
+# Subscriptions per batch: one transaction, one locking SELECT, one INSERT per kind of row. Batches take the
+# subscriptions in id order, so concurrent runs wait for each other instead of deadlocking.
+RUN_BATCH_SIZE = 1000
+
+
+def billing_run(
+    *,
+    run_date: datetime.date,
+    time_zone: str | None = None,
+    batch_size: int = RUN_BATCH_SIZE,
+    progress: Callable[[RunReport], None] | None = None,
+) -> RunReport:
     """Everything due on a date, for every business (or those in one time zone, on their local date); safe to
-    repeat and to run in several workers at once."""
+    repeat and to run in several workers at once, and resumable: each batch commits on its own.
+
+    `progress` is called with the report after each committed batch (the operator's done/total).
+    """
     report = RunReport()
     notice_horizon = run_date + datetime.timedelta(
         days=max(RENEWAL_NOTICE_DAYS, settings.BILLING_RENEWAL_REMINDER_DAYS)
@@ -772,16 +941,20 @@ def billing_run(*, run_date: datetime.date, time_zone: str | None = None) -> Run
     due = Subscription.objects.unscoped().filter(paid_until__lte=notice_horizon)
     if time_zone is not None:
         due = due.filter(business__time_zone=time_zone)
-    due = due.exclude(status=SubscriptionStatus.READ_ONLY).values_list("pk", "business_id").order_by("pk")
+    due = due.exclude(status=SubscriptionStatus.READ_ONLY)
+    report.subscriptions_due = due.count()
     plans: dict[tuple[str, datetime.date], Plan] = {}  # the version in force per plan code and term start
-    batch: list[tuple[int, int]] = []
-    for row in due.iterator(chunk_size=2000):
-        batch.append(row)
-        if len(batch) >= RUN_BATCH_SIZE:
-            _run_batch(batch, run_date, report, plans)
-            batch = []
-    if batch:
-        _run_batch(batch, run_date, report, plans)
+    after = 0
+    while True:
+        ids = list(due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        _run_batch(ids, run_date, report, plans)
+        after = ids[-1]
+        report.subscriptions_done += len(ids)
+        report.batches_done += 1
+        if progress is not None:
+            progress(report)
     return report
 
 

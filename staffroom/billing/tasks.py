@@ -6,7 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from staffroom.runtime.tasks import periodic_job
+from staffroom.runtime.tasks import job_progress, periodic_job
 from staffroom.tenancy.models import Business
 
 from .services import billing_run
@@ -23,7 +23,10 @@ def zones_at_local_hour(now: datetime.datetime, hour: int) -> list[tuple[str, da
     return due
 
 
-@periodic_job("billing.run_local_morning", stale_after=datetime.timedelta(hours=2))
+JOB_NAME = "billing.run_local_morning"
+
+
+@periodic_job(JOB_NAME, stale_after=datetime.timedelta(hours=2))
 def run_local_morning() -> dict:
     """Hourly: the billing run for every time zone where it is now the morning hour, on that zone's local date.
 
@@ -32,7 +35,17 @@ def run_local_morning() -> dict:
     """
     totals = {"zones": 0, "invoices_issued": 0, "terms_opened": 0, "moved_to_grace": 0, "moved_to_read_only": 0}
     for zone, local_date in zones_at_local_hour(timezone.now(), settings.BILLING_RUN_LOCAL_HOUR):
-        report = billing_run(run_date=local_date, time_zone=zone)
+
+        def progress(report, zone=zone, local_date=local_date):
+            # The operator console's PeriodicJob row: this zone's subscriptions done of due, and the last batch.
+            job_progress(
+                JOB_NAME,
+                done=report.subscriptions_done,
+                total=report.subscriptions_due,
+                note=f"{zone} {local_date}: batch {report.batches_done}, {report.invoices_issued} invoices issued",
+            )
+
+        report = billing_run(run_date=local_date, time_zone=zone, progress=progress)
         totals["zones"] += 1
         for field in ("invoices_issued", "terms_opened", "moved_to_grace", "moved_to_read_only"):
             totals[field] += getattr(report, field)

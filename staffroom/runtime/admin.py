@@ -1,6 +1,7 @@
 """Operator console: failed tasks, periodic jobs and the e-mail outbox, for platform staff."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import OutboundEmail, PeriodicJob, TaskFailure
 
@@ -15,8 +16,21 @@ class TaskFailureAdmin(admin.ModelAdmin):
 
 @admin.register(PeriodicJob)
 class PeriodicJobAdmin(admin.ModelAdmin):
-    list_display = ("name", "last_outcome", "last_finished_at", "last_duration_seconds", "runs", "failures")
+    list_display = (
+        "name",
+        "last_outcome",
+        "last_finished_at",
+        "last_duration_seconds",
+        "runs",
+        "failures",
+        "progress",
+        "progress_note",
+    )
     readonly_fields = [field.name for field in PeriodicJob._meta.fields]
+
+    @admin.display(description=_("progress"))
+    def progress(self, job: PeriodicJob) -> str:
+        return job.progress
 
 
 @admin.register(OutboundEmail)

@@ -68,6 +68,11 @@ class PeriodicJob(models.Model):
     runs = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
     skipped_overlaps = models.PositiveIntegerField(default=0)
+    # A long run's progress, written after each committed step (e.g. a billing run's batch): done of total.
+    progress_done = models.PositiveIntegerField(null=True, blank=True)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    progress_note = models.CharField(max_length=200, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("periodic job")
@@ -75,6 +80,13 @@ class PeriodicJob(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def progress(self) -> str:
+        """ "done / total" of the run in progress or the last one (empty for jobs that report none)."""
+        if self.progress_total is None:
+            return ""
+        return f"{self.progress_done or 0} / {self.progress_total}"
 
 
 class TaskFailure(models.Model):

@@ -102,6 +102,13 @@ def periodic_job(name: str, *, stale_after: datetime.timedelta = datetime.timede
     return decorator
 
 
+def job_progress(name: str, *, done: int, total: int, note: str = "") -> None:
+    """Show how far a periodic job's run is (operator console): written at once, outside the caller's batches."""
+    PeriodicJob.objects.filter(name=name).update(
+        progress_done=done, progress_total=total, progress_note=note[:200], progress_at=timezone.now()
+    )
+
+
 # --- e-mail through the outbox -----------------------------------------------------------------------------
 
 

@@ -22,7 +22,13 @@ class Command(BaseCommand):
                 raise CommandError("--date must be YYYY-MM-DD") from error
         else:
             day = timezone.now().date()
-        report = billing_run(run_date=day)
+
+        def progress(report):
+            self.stdout.write(
+                f"batch {report.batches_done}: {report.subscriptions_done} of {report.subscriptions_due} subscriptions"
+            )
+
+        report = billing_run(run_date=day, progress=progress)
         self.stdout.write(
             f"billing_run {day}: {report.invoices_issued} invoices issued, {report.terms_opened} terms opened, "
             f"{report.moved_to_grace} moved to grace, {report.moved_to_read_only} moved to read-only"
