@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
@@ -70,6 +71,12 @@ def today_dashboard(employee) -> dict:
         result["schedule"] = schedule
         result["late"] = [a for a in schedule if a.is_late]
         result["unpaid"] = [a for a in schedule if a.is_unpaid]
+    if sees_calendar and employee.provides_services:
+        result["my_day"] = _my_day(employee, today, start, end, now)
+    # A specialist who sees only their own calendar has their day above: the schedule would repeat it.
+    result["shows_schedule"] = sees_calendar and (
+        "my_day" not in result or has_permission(employee, Perm.CALENDAR_VIEW_ALL)
+    )
     if has_permission(employee, Perm.ORDERS_CREATE) or has_permission(employee, Perm.ORDERS_CLAIM):
         result["my_orders"] = _my_orders(employee)
     if has_permission(employee, Perm.TASKS_VIEW):
@@ -80,6 +87,43 @@ def today_dashboard(employee) -> dict:
 
 
 OPEN_ORDER_STATUSES = ("new", "in_progress", "paid", "shipped")
+
+
+def _my_day(employee, today, start, end, now) -> dict:
+    """The specialist's own day in this business: their visits in time order (client, services, status, branch),
+    their working hours and the breaks between them, and the next client still to come. Only their own visits are
+    read, so nothing of a colleague's clients is here whatever the role."""
+    from staffroom.scheduling.models import Appointment
+    from staffroom.tenancy.models import Branch
+
+    business = employee.business
+    visits = list(
+        Appointment.objects.for_business(business)
+        .filter(specialist=employee, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("client", "branch")
+        .prefetch_related("lines")
+        .order_by("starts_at", "id")
+    )
+    for visit in visits:
+        visit.service_names = [line.service_name for line in visit.lines.all()]
+    intervals = sorted(
+        calendar.ScheduleBook(business, [employee.pk], today, today).local_intervals(employee.pk, today),
+        key=lambda interval: interval.starts_at,
+    )
+    names = dict(Branch.objects.for_business(business).values_list("pk", "name"))
+    hours = [
+        {"starts_at": interval.starts_at, "ends_at": interval.ends_at, "branch": names.get(interval.branch_id, "")}
+        for interval in intervals
+    ]
+    breaks = [
+        {"starts_at": before.ends_at, "ends_at": after.starts_at}
+        for before, after in itertools.pairwise(intervals)
+        if before.ends_at < after.starts_at
+    ]
+    upcoming = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+    next_visit = next((v for v in visits if v.status in upcoming and v.starts_at >= now), None)
+    return {"visits": visits, "hours": hours, "breaks": breaks, "next": next_visit}
 
 
 def _my_orders(employee) -> dict:
