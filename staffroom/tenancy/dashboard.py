@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -151,7 +151,7 @@ def _my_overdue_tasks(employee, now) -> list:
 
 
 def _money(employee, start, end, week_start, today) -> dict:
-    from staffroom.payments.models import Payment
+    from staffroom.payments.models import Payment, PaymentMethod
 
     business = employee.business
     payments = Payment.objects.for_business(business)
@@ -159,11 +159,12 @@ def _money(employee, start, end, week_start, today) -> dict:
     if branch_ids is not None:
         payments = payments.filter(branch_id__in=branch_ids)
     net = Sum(F("amount") - F("refunded_amount"))
+    in_cash = Sum(F("amount") - F("refunded_amount"), filter=Q(method=PaymentMethod.CASH))
     by_branch = [
-        {"branch": row["branch__name"], "total": row["total"] or Decimal(0)}
+        {"branch": row["branch__name"], "total": row["total"] or Decimal(0), "cash": row["cash"] or Decimal(0)}
         for row in payments.filter(processed_at__gte=start, processed_at__lt=end)
         .values("branch__name")
-        .annotate(total=net)
+        .annotate(total=net, cash=in_cash)
         .order_by("branch__name")
     ]
     week_total = payments.filter(processed_at__gte=week_start, processed_at__lt=end).aggregate(total=net)["total"]
@@ -189,6 +190,7 @@ def _money(employee, start, end, week_start, today) -> dict:
     currency = business.currency
     for row in by_branch:
         row["total"] = round_money(row["total"], currency)
+        row["cash"] = round_money(row["cash"], currency)
     for point in chart:
         point["total"] = round_money(point["total"], currency)
     return {
