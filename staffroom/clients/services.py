@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from staffroom.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
 from staffroom.core.exports import ExportFile
 from staffroom.security.services import security_event_record
-from staffroom.staff.catalogue import Perm
+from staffroom.staff.catalogue import BY_CODE, Perm
 from staffroom.staff.permissions import has_permission, require
 from staffroom.webhooks.services import webhook_event_emit
 
@@ -114,6 +115,24 @@ def client_create(
     security_event_record(event_type="client.created", actor=actor, target=client, after=client_snapshot(client))
     webhook_event_emit(client.business, "client.created", {"id": client.pk, **client_snapshot(client)})
     return client
+
+
+Made = TypeVar("Made")
+
+
+@transaction.atomic
+def with_new_client(make: Callable[..., Made], *, actor, client_fields: dict, **arguments) -> Made:
+    """A client created inline (booking form, new-order page) and what is made for them (`make(actor=, client=,
+    ...)`: a booking, an order) in one transaction, so a refusal of either leaves neither. The client goes through
+    `client_create`: the same checks, phone normalisation and event as the client form."""
+    if not has_permission(actor, Perm.CLIENTS_EDIT):
+        message = _(
+            "Adding a new client needs the right “%(right)s”: pick an existing client, or ask who can grant it."
+        )
+        message %= {"right": BY_CODE[Perm.CLIENTS_EDIT].label}
+        raise PermissionDenied(message, errors={"full_name": [message]})
+    client = client_create(actor=actor, **client_fields)
+    return make(actor=actor, client=client, **arguments)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import Service
+from staffroom.clients.forms import NewClientForm
 from staffroom.clients.models import Client
 from staffroom.core.widgets import DateInput, DateTimeInput
 from staffroom.payments.models import PaymentMethod
@@ -110,6 +111,17 @@ class OrderItemsForm(OrderDetailsForm):
                 }
             )
         return initial
+
+
+class OrderCreateForm(NewClientForm, OrderItemsForm):
+    """The new-order page: the client is picked by the search, or typed in as a new client (name and phone) who is
+    created with the order, in its transaction (`orders.services.order_create_for_new_client`)."""
+
+    picked_client_field = "client"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].required = False
 
 
 class StatusForm(forms.Form):

@@ -426,6 +426,32 @@ def order_create(
     return order
 
 
+class _RepeatedOrder(Exception):
+    def __init__(self, order: Order):
+        super().__init__()
+        self.order = order
+
+
+@transaction.atomic
+def _order_create_with_new_client(*, actor, client_fields: dict, **order_fields) -> Order:
+    from staffroom.clients.services import with_new_client
+
+    order = with_new_client(order_create, actor=actor, client_fields=client_fields, **order_fields)
+    if order.is_repeat:
+        raise _RepeatedOrder(order)  # rolls back the client this repeated submission made
+    return order
+
+
+def order_create_for_new_client(*, actor, client_fields: dict, **order_fields) -> Order:
+    """A new order for a client typed in on the new-order page: the client (through `client_create`) and the order in
+    one transaction, or neither. A repeated submission (same idempotency key) returns the first order and leaves no
+    second client behind."""
+    try:
+        return _order_create_with_new_client(actor=actor, client_fields=client_fields, **order_fields)
+    except _RepeatedOrder as repeat:
+        return repeat.order
+
+
 def _check_prices_kept(current: list[OrderItem], built: list[OrderItem]) -> None:
     """Without the right to take payments a line keeps the price it was sold at, or takes the catalogue price."""
     sold = {(item.product_id, item.service_id, item.unit_price) for item in current}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from staffroom.catalog.models import Service
+from staffroom.clients.forms import NEW_CLIENT_ERROR_FIELDS
 from staffroom.core.errors import ApplicationError
 from staffroom.core.forms import add_service_error
 from staffroom.core.shortcuts import get_for_business_or_404
@@ -29,6 +30,7 @@ from .choices import OrderStatus
 from .forms import (
     DETAIL_FIELD_NAMES,
     ITEM_ROWS,
+    OrderCreateForm,
     OrderItemsForm,
     PaymentForm,
     ProductForm,
@@ -143,18 +145,24 @@ def _details_from(form: OrderItemsForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def order_create(request):
     business = request.business
-    form = OrderItemsForm(request.POST or None, business=business, initial={"idempotency_key": uuid.uuid4().hex})
+    form = OrderCreateForm(request.POST or None, business=business, initial={"idempotency_key": uuid.uuid4().hex})
     del form.fields["version"]
     if request.method == "POST" and form.is_valid():
+        order_fields = {
+            "actor": request.employee,
+            "items": _items_from(form, business),
+            "idempotency_key": form.cleaned_data["idempotency_key"],
+            **_details_from(form),
+        }
+        new_client = form.new_client()
         try:
-            order = services.order_create(
-                actor=request.employee,
-                items=_items_from(form, business),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                **_details_from(form),
-            )
+            if new_client is None:
+                order = services.order_create(**order_fields)
+            else:
+                del order_fields["client"]
+                order = services.order_create_for_new_client(client_fields=new_client, **order_fields)
         except ApplicationError as error:
-            add_service_error(form, error, {**ERROR_ALIASES, "items": "item_0"})
+            add_service_error(form, error, {**ERROR_ALIASES, **NEW_CLIENT_ERROR_FIELDS, "items": "item_0"})
         else:
             messages.success(request, _("Order #%(number)s created.") % {"number": order.number})
             return redirect("orders:detail", order_id=order.pk)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.catalog.models import Service
+from staffroom.clients.forms import NewClientForm
 from staffroom.core.widgets import DateInput, TimeInput
 from staffroom.tenancy.models import Branch
 
@@ -27,10 +28,8 @@ def offers_outside_hours(form) -> bool:
     return "confirm_outside_hours" in form.errors or bool(form.data.get("confirm_outside_hours"))
 
 
-class BookingForm(forms.Form):
+class BookingForm(NewClientForm):
     client_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    new_client_name = forms.CharField(label=_("New client: name"), max_length=200, required=False)
-    new_client_phone = forms.CharField(label=_("New client: phone"), max_length=40, required=False)
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Branch.objects.none())
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     date = forms.DateField(label=_("Date"), widget=DateInput())
@@ -48,12 +47,6 @@ class BookingForm(forms.Form):
         self.fields["services"].queryset = Service.objects.for_business(business).filter(is_active=True)
 
     clean_date = _clean_calendar_date
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("client_id") and not (data.get("new_client_name") or "").strip():
-            self.add_error("new_client_name", _("Choose a client or enter a new client's name."))
-        return data
 
 
 class RescheduleForm(forms.Form):

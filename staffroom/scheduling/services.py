@@ -622,10 +622,9 @@ def appointment_discount_set(*, actor, appointment: Appointment, kind: str, valu
 @transaction.atomic
 def appointment_create_for_new_client(*, actor, client_fields: dict, **booking) -> Appointment:
     """Book for a caller who is not a client yet: both rows in one transaction, or neither."""
-    from staffroom.clients.services import client_create
+    from staffroom.clients.services import with_new_client
 
-    client = client_create(actor=actor, **client_fields)
-    return appointment_create(actor=actor, client=client, **booking)
+    return with_new_client(appointment_create, actor=actor, client_fields=client_fields, **booking)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from staffroom.clients.forms import NEW_CLIENT_ERROR_FIELDS
 from staffroom.clients.models import Client
 from staffroom.clients.services import client_contacts_for
 from staffroom.core.errors import ApplicationError
@@ -408,17 +409,16 @@ def appointment_book(request):
             "note": data["note"],
             "confirm_outside_hours": data["confirm_outside_hours"],
         }
+        new_client = form.new_client()
         try:
-            if data.get("client_id"):
+            if new_client is None:
                 if chosen_client is None:
                     message = _("Choose a client of this business.")
                     raise ApplicationError(message, errors={"client_id": [message]})
                 appointment = services.appointment_create(actor=request.employee, client=chosen_client, **booking)
             else:
                 appointment = services.appointment_create_for_new_client(
-                    actor=request.employee,
-                    client_fields={"full_name": data["new_client_name"], "phone": data["new_client_phone"]},
-                    **booking,
+                    actor=request.employee, client_fields=new_client, **booking
                 )
         except ApplicationError as error:
             add_service_error(
@@ -429,8 +429,7 @@ def appointment_book(request):
                     "specialist_id": "specialist",
                     "branch_id": "branch",
                     "service_ids": "services",
-                    "full_name": "new_client_name",
-                    "phone": "new_client_phone",
+                    **NEW_CLIENT_ERROR_FIELDS,
                 },
             )
             form.offer_outside_hours = error.extra.get("can_confirm_outside_hours", False)

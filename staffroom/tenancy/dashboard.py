@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -70,6 +71,12 @@ def today_dashboard(employee) -> dict:
         result["schedule"] = schedule
         result["late"] = [a for a in schedule if a.is_late]
         result["unpaid"] = [a for a in schedule if a.is_unpaid]
+    if sees_calendar and employee.provides_services:
+        result["my_day"] = _my_day(employee, today, start, end, now)
+    # A specialist who sees only their own calendar has their day above: the schedule would repeat it.
+    result["shows_schedule"] = sees_calendar and (
+        "my_day" not in result or has_permission(employee, Perm.CALENDAR_VIEW_ALL)
+    )
     if has_permission(employee, Perm.ORDERS_CREATE) or has_permission(employee, Perm.ORDERS_CLAIM):
         result["my_orders"] = _my_orders(employee)
     if has_permission(employee, Perm.TASKS_VIEW):
@@ -80,6 +87,43 @@ def today_dashboard(employee) -> dict:
 
 
 OPEN_ORDER_STATUSES = ("new", "in_progress", "paid", "shipped")
+
+
+def _my_day(employee, today, start, end, now) -> dict:
+    """The specialist's own day in this business: their visits in time order (client, services, status, branch),
+    their working hours and the breaks between them, and the next client still to come. Only their own visits are
+    read, so nothing of a colleague's clients is here whatever the role."""
+    from staffroom.scheduling.models import Appointment
+    from staffroom.tenancy.models import Branch
+
+    business = employee.business
+    visits = list(
+        Appointment.objects.for_business(business)
+        .filter(specialist=employee, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("client", "branch")
+        .prefetch_related("lines")
+        .order_by("starts_at", "id")
+    )
+    for visit in visits:
+        visit.service_names = [line.service_name for line in visit.lines.all()]
+    intervals = sorted(
+        calendar.ScheduleBook(business, [employee.pk], today, today).local_intervals(employee.pk, today),
+        key=lambda interval: interval.starts_at,
+    )
+    names = dict(Branch.objects.for_business(business).values_list("pk", "name"))
+    hours = [
+        {"starts_at": interval.starts_at, "ends_at": interval.ends_at, "branch": names.get(interval.branch_id, "")}
+        for interval in intervals
+    ]
+    breaks = [
+        {"starts_at": before.ends_at, "ends_at": after.starts_at}
+        for before, after in itertools.pairwise(intervals)
+        if before.ends_at < after.starts_at
+    ]
+    upcoming = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+    next_visit = next((v for v in visits if v.status in upcoming and v.starts_at >= now), None)
+    return {"visits": visits, "hours": hours, "breaks": breaks, "next": next_visit}
 
 
 def _my_orders(employee) -> dict:
@@ -107,7 +151,7 @@ def _my_overdue_tasks(employee, now) -> list:
 
 
 def _money(employee, start, end, week_start, today) -> dict:
-    from staffroom.payments.models import Payment
+    from staffroom.payments.models import Payment, PaymentMethod
 
     business = employee.business
     payments = Payment.objects.for_business(business)
@@ -115,11 +159,12 @@ def _money(employee, start, end, week_start, today) -> dict:
     if branch_ids is not None:
         payments = payments.filter(branch_id__in=branch_ids)
     net = Sum(F("amount") - F("refunded_amount"))
+    in_cash = Sum(F("amount") - F("refunded_amount"), filter=Q(method=PaymentMethod.CASH))
     by_branch = [
-        {"branch": row["branch__name"], "total": row["total"] or Decimal(0)}
+        {"branch": row["branch__name"], "total": row["total"] or Decimal(0), "cash": row["cash"] or Decimal(0)}
         for row in payments.filter(processed_at__gte=start, processed_at__lt=end)
         .values("branch__name")
-        .annotate(total=net)
+        .annotate(total=net, cash=in_cash)
         .order_by("branch__name")
     ]
     week_total = payments.filter(processed_at__gte=week_start, processed_at__lt=end).aggregate(total=net)["total"]
@@ -145,6 +190,7 @@ def _money(employee, start, end, week_start, today) -> dict:
     currency = business.currency
     for row in by_branch:
         row["total"] = round_money(row["total"], currency)
+        row["cash"] = round_money(row["cash"], currency)
     for point in chart:
         point["total"] = round_money(point["total"], currency)
     return {

@@ -46,3 +46,32 @@ def test_manager_picks_the_client_by_phone_and_orders_two_items(browser_page, bu
         (2, Decimal("150.00")),
     ]
     assert order.total == Decimal("600.00")
+
+
+def test_manager_adds_a_new_client_inline_at_phone_width(browser_page, business, manager):
+    """Nobody found by the search: the manager types the new client's name and phone on the same page; the client
+    is created with the order (phone stored E.164) and the order opens with them."""
+    business.country = "RU"
+    business.save(update_fields=["country"])
+    make_client(business, full_name="Other Person", phone="+79257770011")
+    comb = make_product(business, name="Comb", price="150.00")
+    problems = []
+    page = browser_page
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, manager)
+    page.goto("/orders/new/")
+    page.fill("#client-search", "Nina")
+    page.get_by_text("No client found: add a new one below.").wait_for()
+    page.fill("input[name=new_client_name]", "Nina Newcomer")
+    page.fill("input[name=new_client_phone]", "8 (916) 555-12-34")
+    page.select_option("select[name=fulfilment]", "pickup")
+    page.select_option("select[name=item_0]", f"product:{comb.pk}")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/orders/new/" not in url)
+
+    order = Order.objects.for_business(business).get()
+    assert (order.client.full_name, order.client.phone) == ("Nina Newcomer", "+79165551234")
+    assert "Nina Newcomer" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert problems == []

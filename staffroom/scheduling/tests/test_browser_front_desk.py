@@ -185,3 +185,19 @@ def test_phone_touch_drag_moves_and_a_break_is_refused(
     assert "working hours" in page.locator("#cal-error").inner_text()
     visit.refresh_from_db()
     assert visit.starts_at == local(business, tomorrow, 11)
+
+
+def test_phone_touch_drag_to_another_specialist_and_time(
+    phone_page, business, administrator, branch, desk, haircut, tomorrow
+):
+    first, second = desk
+    visit = _visit(business, administrator, first, branch, haircut, local(business, tomorrow, 10))
+    page = phone_page
+    browser_sign_in(page, administrator)
+    page.goto(f"/calendar/?branch={branch.pk}&date={tomorrow.isoformat()}")
+    target = page.locator(f".cal-col[data-specialist='{second.pk}'] a.cal-slot[href*='time=12:00']")
+    target.scroll_into_view_if_needed()
+    touch_drag(page, page.locator(f"[data-appointment='{visit.pk}']"), target)
+    page.locator("#cal-toast").wait_for(state="visible")
+    visit.refresh_from_db()
+    assert (visit.specialist, visit.starts_at) == (second, local(business, tomorrow, 12))

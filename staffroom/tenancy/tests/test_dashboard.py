@@ -70,3 +70,31 @@ def test_specialist_sees_only_own_day_and_no_money(business, specialist, owner, 
     html = client_for(specialist).get("/").content.decode()
     assert "Mine Client" in html and "Their Client" not in html
     assert "Revenue and cash" not in html
+
+
+def test_owner_sees_cash_apart_from_card_per_branch(business, owner, specialist, client_for):
+    north = Branch.objects.for_business(business).order_by("name").first()
+    day = dt.date(2031, 3, 4)
+    with time_machine.travel(dt.datetime(2031, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        for amount, method, hour in (("400.00", "cash", 8), ("600.00", "card", 10)):
+            visit = make_appointment(
+                business,
+                specialist=specialist,
+                client=make_client(business),
+                branch=north,
+                starts_at=local(business, day, hour),
+                status="completed",
+            )
+            Payment.objects.create(
+                business=business,
+                branch=north,
+                appointment=visit,
+                client=visit.client,
+                amount=Decimal(amount),
+                method=method,
+                currency="RUB",
+                processed_by=owner,
+                processed_at=local(business, day, 9),
+            )
+        html = client_for(owner).get("/").content.decode()
+    assert "1000.00 RUB" in html and "of which in cash 400.00 RUB" in html
