@@ -14,7 +14,7 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Static files are collected into the image (whitenoise serves them); the keys here exist only for this step.
-RUN SECRET_KEY=build-only MFA_ENCRYPTION_KEY=build-only python manage.py collectstatic --noinput -v0 \
+RUN SECRET_KEY=build-only MFA_ENCRYPTION_KEY=build-only REDIS_URL=redis://build-only python manage.py collectstatic --noinput -v0 \
     && mkdir -p /app/var /tmp/prometheus && chown -R staffroom:staffroom /app/var /tmp/prometheus
 
 USER staffroom

@@ -27,6 +27,16 @@ def _row_locks_only_inside_transactions():
     undo()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the request guard's entries are keyed by row ids, which a rolled-back
+    test may hand out again (staffroom.core.cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     """`postgres_only` tests (exclusion constraints, triggers, real row locks) are skipped on SQLite."""
     from django.db import connection

@@ -191,6 +191,8 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Staffroom <no-reply@staffroom.invalid>")
 
+# The request guard caches membership, role permissions, the 2FA policy and session records here (staffroom.core.cache),
+# invalidated by version bumps that every process must see: LocMemCache is per process, so only for one process.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
@@ -198,6 +200,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
 
 # Key for encrypting second-factor secrets at rest; never stored in the database.
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY") or SECRET_KEY

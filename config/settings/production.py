@@ -10,6 +10,10 @@ if not env("SECRET_KEY"):
 if not env("MFA_ENCRYPTION_KEY"):
     raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must be set in production (keep it out of the database)")
 
+if not env("REDIS_URL"):
+    # The request guard's cache (membership, permissions, sessions) is invalidated across processes through the cache
+    # itself: with the per-process LocMemCache a blocked employee could go on in another worker (SECURITY.md 12, 17).
+    raise ImproperlyConfigured("REDIS_URL must be set in production (a cache shared by every web process)")
 if WEBHOOKS_ALLOW_LOOPBACK:  # noqa: F405
     raise ImproperlyConfigured("WEBHOOKS_ALLOW_LOOPBACK must not be set in production (SECURITY.md 37)")
 

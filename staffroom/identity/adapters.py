@@ -13,19 +13,35 @@ from django.contrib.auth import get_user_model
 
 
 def person_can_sign_in(person) -> bool:
-    """A platform operator, or an active employee of an active business. Nothing else reveals why not."""
+    """A platform operator, or an active employee of an active business. Nothing else reveals why not.
+
+    Asked on every request of a signed-in session (the backend's `get_user`), so the part read from other tables is
+    cached per person (staffroom.core.cache): employment, block, invitation and business changes bump it.
+    """
     if not person.is_active:
         return False
     if person.is_staff:
         return True
-    if person.employments.filter(status="active", business__is_active=True).exists():
-        return True
-    # Someone whose only way in is an open invitation signs in to accept it (and sees nothing else).
     from django.utils import timezone
 
-    return person.employee_invitations.filter(
-        accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now(), business__is_active=True
-    ).exists()
+    from staffroom.core.cache import cached, person_scope
+
+    employed, invited_until = cached(f"sign-in:{person.pk}", [person_scope(person.pk)], lambda: _ways_in(person))
+    # Someone whose only way in is an open invitation signs in to accept it (and sees nothing else).
+    return employed or (invited_until is not None and invited_until > timezone.now())
+
+
+def _ways_in(person):
+    """(active employee of an active business, until when the latest open invitation lasts)."""
+    from django.db.models import Max
+
+    employed = person.employments.filter(status="active", business__is_active=True).exists()
+    if employed:
+        return True, None
+    invited_until = person.employee_invitations.filter(
+        accepted_at__isnull=True, declined_at__isnull=True, business__is_active=True
+    ).aggregate(until=Max("expires_at"))["until"]
+    return False, invited_until
 
 
 class StaffroomAccountAdapter(DefaultAccountAdapter):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +23,8 @@ from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.test.utils import override_settings
 
 START_TIMEOUT = 120
+# The key the subprocess servers sign with (a test's own sessions for them are signed with it too).
+SUBPROCESS_SECRET_KEY = "subprocess-server-secret-key-" + "x" * 40
 
 
 def free_port() -> int:
@@ -58,7 +61,7 @@ def gunicorn_server(directory: Path, *, workers: int = 2, settings_module: str =
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url_for_subprocess(directory),
-        "SECRET_KEY": "subprocess-server-secret-key-" + "x" * 40,
+        "SECRET_KEY": SUBPROCESS_SECRET_KEY,
         "MFA_ENCRYPTION_KEY": settings.MFA_ENCRYPTION_KEY,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -67,7 +70,9 @@ def gunicorn_server(directory: Path, *, workers: int = 2, settings_module: str =
         "GUNICORN_ACCESS_LOG": "",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         "CELERY_BROKER_URL": "",
-        "REDIS_URL": "",
+        # Production needs a shared cache; a fresh key prefix per server, since row ids repeat across test databases.
+        "REDIS_URL": os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15"),
+        "CACHE_KEY_PREFIX": f"test-{secrets.token_hex(6)}",
         "STATIC_ROOT": str(directory / "static"),
         **env,
     }

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from staffroom.staff.catalogue import Perm
 from staffroom.staff.models import Employee
-from staffroom.staff.permissions import has_permission
+from staffroom.staff.permissions import has_permission, role_branch_ids
 from staffroom.staff.selectors import specialists_for_business
 
 from .calculations import (
@@ -45,6 +45,8 @@ def calendar_branch_ids(employee) -> list[int] | None:
 
     if not has_permission(employee, Perm.CALENDAR_VIEW_ALL):
         return []
+    if not role_branch_ids(employee):
+        return None  # the role is not limited to branches: no need to list them
     branch_ids = list(Branch.objects.for_business(employee.business).values_list("pk", flat=True))
     allowed = [pk for pk in branch_ids if has_permission(employee, Perm.CALENDAR_VIEW_ALL, branch=pk)]
     return None if len(allowed) == len(branch_ids) else allowed

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from staffroom.core.cache import business_scope, cache_scopes_bump, cached, cached_replace, person_scope
 from staffroom.core.context import client_ip
 from staffroom.core.errors import NotFound
 
@@ -36,10 +39,21 @@ def session_key_digest(session_key: str) -> str:
     return _digest(f"session:{session_key}")
 
 
+def _session_entry(digest: str, person_id) -> tuple[str, list[str]]:
+    return f"session:{digest}", [person_scope(person_id)]
+
+
+def _session_row(digest: str) -> SignedInSession | None:
+    return SignedInSession.objects.filter(session_key_hash=digest).first()
+
+
 def session_track(request, *, person, touch: bool = True) -> SignedInSession | None:
     """The record of this request's session (created on first sight); None once the session was ended.
 
     `touch=False` (background polling) leaves "last seen" alone, so an open tab does not defeat the idle timeout.
+    The record is cached per person (ending a session bumps its person, see `_end`); "last seen" is written at
+    most once a minute, by an UPDATE that repeats the condition so concurrent requests write the row once. The
+    returned record carries "last seen" as it was before this request (the caller checks the idle timeout on it).
     """
     session_key = request.session.session_key
     if not session_key:
@@ -47,7 +61,12 @@ def session_track(request, *, person, touch: bool = True) -> SignedInSession | N
         session_key = request.session.session_key
     digest = session_key_digest(session_key)
     now = timezone.now()
-    record = SignedInSession.objects.filter(session_key_hash=digest).first()
+    name, scopes = _session_entry(digest, person.pk)
+    record = cached(name, scopes, lambda: _session_row(digest))
+    if record is not None and session_is_idle(record):
+        # Another process may have seen the session more recently than this cache entry tells: ask the row.
+        record = _session_row(digest)
+        cached_replace(name, scopes, record)
     if record is None:
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
         record, _created = SignedInSession.objects.get_or_create(
@@ -65,12 +84,20 @@ def session_track(request, *, person, touch: bool = True) -> SignedInSession | N
     if record.ended_at is not None or record.person_id != person.pk:
         return None
     business_id = getattr(getattr(request, "business", None), "pk", None)
-    if not touch:
+    if not touch or session_is_idle(record):
         return record
-    if now - record.last_seen_at >= LAST_SEEN_PRECISION or (business_id and business_id != record.business_id):
-        SignedInSession.objects.filter(pk=record.pk).update(
-            last_seen_at=now, ip_address=client_ip(request), business_id=business_id or record.business_id
+    moved = bool(business_id) and business_id != record.business_id
+    if now - record.last_seen_at >= LAST_SEEN_PRECISION or moved:
+        due = Q(last_seen_at__lt=now - LAST_SEEN_PRECISION)
+        if moved:
+            due |= Q(business_id__isnull=True) | ~Q(business_id=business_id)
+        ip_address = client_ip(request)
+        SignedInSession.objects.filter(due, pk=record.pk).update(
+            last_seen_at=now, ip_address=ip_address, business_id=business_id or record.business_id
         )
+        seen = copy.copy(record)
+        seen.last_seen_at, seen.ip_address, seen.business_id = now, ip_address, business_id or record.business_id
+        cached_replace(name, scopes, seen)
     return record
 
 
@@ -80,9 +107,16 @@ def session_is_idle(record: SignedInSession) -> bool:
 
 
 def _end(records, reason: str) -> int:
-    """Mark records ended; the middleware refuses them from the next request on (and the store rows go)."""
+    """Mark records ended; the middleware refuses them from the next request on (and the store rows go).
+
+    Their people's cached session records are invalidated in every process (staffroom.core.cache).
+    """
     now = timezone.now()
-    return records.filter(ended_at__isnull=True).update(ended_at=now, ended_reason=reason)
+    records = records.filter(ended_at__isnull=True)
+    person_ids = set(records.values_list("person_id", flat=True))
+    count = records.update(ended_at=now, ended_reason=reason)
+    cache_scopes_bump(*(person_scope(person_id) for person_id in person_ids))
+    return count
 
 
 def sessions_of(person, *, business=None):
@@ -138,6 +172,8 @@ def membership_access_end(*, employee, reason: str) -> int:
     now = timezone.now()
     Employee.objects.for_business(employee.business).filter(pk=employee.pk).update(access_ended_at=now)
     employee.access_ended_at = now
+    # The cached membership carries `access_ended_at`: every process must read the new one on its next request.
+    cache_scopes_bump(person_scope(employee.person_id), business_scope(employee.business_id))
     if employee.person_id is None:
         return 0
     in_business = sessions_of(employee.person, business=employee.business).count()

@@ -44,3 +44,37 @@ class SecurityConfig(AppConfig):
                 count=exports.security_log_export_count,
             )
         )
+        self._connect_cache_bumps(receivers)
+
+    @staticmethod
+    def _connect_cache_bumps(receivers) -> None:
+        """The request guard's cache (staffroom.core.cache) hears of every change to what it holds."""
+        from allauth.mfa.models import Authenticator
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from staffroom.staff.models import Employee, EmployeeInvitation, Role
+        from staffroom.tenancy.models import Business
+
+        from .models import SignedInSession, TwoFactorRequirement
+
+        senders = [
+            (Employee, receivers.employee_changed),
+            (Role, receivers.business_row_changed),
+            (TwoFactorRequirement, receivers.business_row_changed),
+            (Business, receivers.business_changed),
+            (get_user_model(), receivers.person_changed),
+            (Authenticator, receivers.person_row_changed),
+            (EmployeeInvitation, receivers.person_row_changed),
+            (SignedInSession, receivers.person_row_changed),
+        ]
+        for sender, receiver in senders:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receiver, sender=sender, dispatch_uid=f"sr_cache_{signal is post_save}_{sender.__name__}"
+                )
+        m2m_changed.connect(
+            receivers.role_branches_changed,
+            sender=Employee.role_branches.through,
+            dispatch_uid="sr_cache_role_branches",
+        )

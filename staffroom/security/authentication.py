@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from staffroom.core.cache import business_scope, cached, person_scope
 from staffroom.core.context import current_request_meta
 from staffroom.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -161,10 +162,17 @@ def totp_authenticator(person) -> Authenticator | None:
 
 
 def has_second_factor(person) -> bool:
-    """An authenticator app or a passkey / security key (recovery codes only back them up)."""
-    return Authenticator.objects.filter(
-        user=person, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    """An authenticator app or a passkey / security key (recovery codes only back them up).
+
+    Asked by the request guard, so cached per person; adding or removing an authenticator bumps the person.
+    """
+    return cached(
+        f"second-factor:{person.pk}",
+        [person_scope(person.pk)],
+        lambda: Authenticator.objects.filter(
+            user=person, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists(),
+    )
 
 
 def second_factor_removable(person, authenticator) -> bool:
@@ -491,9 +499,14 @@ def pending_codes_cancel(*, person) -> None:
 
 
 def two_factor_required(employee) -> bool:
+    """The role is under the business's 2FA policy (the policy is cached per business; changing it bumps it)."""
     if employee is None:
         return False
-    return TwoFactorRequirement.objects.for_business(employee.business).filter(role_id=employee.role_id).exists()
+    business = employee.business
+    required = cached(
+        f"two-factor-roles:{business.pk}", [business_scope(business.pk)], lambda: required_role_ids(business)
+    )
+    return employee.role_id in required
 
 
 def enrolment_required(employee) -> bool:

@@ -73,3 +73,63 @@ def operator_console_action(sender, instance=None, created=False, **kwargs):
                 "change": instance.get_change_message()[:500],
             },
         )
+
+
+# --- what the request guard caches (staffroom.core.cache), invalidated on every save or delete -------------------
+#
+# The middleware reads the membership, role, 2FA policy, business settings, second factors and sessions from the
+# cache; each row that feeds them bumps the scope it belongs to, whichever code path saves it (services, the operator
+# console, a shell). Bulk `.update()` calls bypass these signals: the two that touch cached columns
+# (`access.membership_access_end`, `access._end`) bump explicitly.
+
+
+def _bump(*scopes) -> None:
+    from staffroom.core.cache import cache_scopes_bump
+
+    cache_scopes_bump(*scopes)
+
+
+def employee_changed(sender, instance, **kwargs) -> None:
+    from staffroom.core.cache import business_scope, person_scope
+
+    _bump(business_scope(instance.business_id), person_scope(instance.person_id) if instance.person_id else None)
+
+
+def business_row_changed(sender, instance, **kwargs) -> None:
+    """A role, the 2FA policy or a branch limit: every membership of the business is read again."""
+    from staffroom.core.cache import business_scope
+
+    _bump(business_scope(instance.business_id))
+
+
+def business_changed(sender, instance, **kwargs) -> None:
+    """Settings and `is_active`: the business's memberships, and whether its people may sign in at all."""
+    from staffroom.core.cache import business_scope, person_scope
+    from staffroom.staff.models import Employee
+
+    person_ids = (
+        Employee.objects.for_business(instance).filter(person__isnull=False).values_list("person_id", flat=True)
+    )
+    _bump(business_scope(instance.pk), *(person_scope(person_id) for person_id in person_ids))
+
+
+def person_row_changed(sender, instance, **kwargs) -> None:
+    """An authenticator, an invitation or a signed-in session of a person."""
+    from staffroom.core.cache import person_scope
+
+    person_id = getattr(instance, "person_id", None) or getattr(instance, "user_id", None)
+    if person_id:
+        _bump(person_scope(person_id))
+
+
+def person_changed(sender, instance, **kwargs) -> None:
+    from staffroom.core.cache import person_scope
+
+    _bump(person_scope(instance.pk))
+
+
+def role_branches_changed(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        from staffroom.core.cache import business_scope
+
+        _bump(business_scope(instance.business_id))

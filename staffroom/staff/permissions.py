@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 
+from staffroom.core.cache import business_scope, cached
 from staffroom.core.errors import NotFound, PermissionDenied
 
 from .catalogue import ALL_CODES, Perm
@@ -46,12 +47,18 @@ def support_agent_of(request):
     return request.support_agent
 
 
-def _role_branch_ids(employee) -> frozenset[int]:
-    cached = getattr(employee, "_role_branch_ids", None)
-    if cached is None:
-        cached = frozenset(employee.role_branches.values_list("id", flat=True))
-        employee._role_branch_ids = cached
-    return cached
+def role_branch_ids(employee) -> frozenset[int]:
+    """The branches the employee's role is limited to (empty: every branch); cached per business across requests,
+    a change of the limit bumps the business (staffroom.core.cache)."""
+    found = getattr(employee, "_role_branch_ids", None)
+    if found is None:
+        found = cached(
+            f"role-branches:{employee.pk}",
+            [business_scope(employee.business_id)],
+            lambda: frozenset(employee.role_branches.values_list("id", flat=True)),
+        )
+        employee._role_branch_ids = found
+    return found
 
 
 def has_permission(employee, perm: str, *, branch=None) -> bool:
@@ -63,7 +70,7 @@ def has_permission(employee, perm: str, *, branch=None) -> bool:
         return False
     if branch is None:
         return True
-    limited_to = _role_branch_ids(employee)
+    limited_to = role_branch_ids(employee)
     return not limited_to or getattr(branch, "pk", branch) in limited_to
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from staffroom.core.cache import business_scope, cached, person_scope
+
 SESSION_BUSINESS_KEY = "staffroom_business_id"
 # When this browser session signed in (epoch seconds), stamped by Django's `user_logged_in` for every way in.
 SESSION_SIGNED_IN_AT_KEY = "staffroom_signed_in_at"
@@ -42,6 +44,26 @@ def active_memberships(person):
         .select_related("business", "role")
         .order_by("business__name")
     )
+
+
+def membership_of(person_id, business_id):
+    """The person's employee record in the business (with its business and role), or None.
+
+    Cached across requests and processes (staffroom.core.cache): every request of a signed-in person reads it, and
+    it changes only when the employee, the role, the business or its 2FA policy does, each of which bumps the
+    person's or the business's version (staffroom.security.apps connects the bumps).
+    """
+
+    def load():
+        employee_model = apps.get_model("staff", "Employee")
+        return (
+            employee_model.objects.unscoped()  # tenancy resolution: the session names the business
+            .select_related("business", "role")
+            .filter(person_id=person_id, business_id=business_id)
+            .first()
+        )
+
+    return cached(f"membership:{person_id}:{business_id}", [person_scope(person_id), business_scope(business_id)], load)
 
 
 def activate_business_language(request, business) -> None:
@@ -96,13 +118,7 @@ class CurrentBusinessMiddleware:
                 request.session[SESSION_BUSINESS_KEY] = memberships[0].business_id
                 self._attach(request, memberships[0])
             return None
-        employee_model = apps.get_model("staff", "Employee")
-        employee = (
-            employee_model.objects.unscoped()
-            .select_related("business", "role")
-            .filter(person=person, business_id=business_id)
-            .first()
-        )
+        employee = membership_of(person.pk, business_id)
         reaches = employee is not None and membership_reaches_session(request, employee)
         if reaches and employee.is_active and employee.business.is_active:
             self._attach(request, employee)
