@@ -360,7 +360,13 @@ EXACT_COUNT_LIMIT = 10_000
 
 
 def list_count(queryset: QuerySet) -> tuple[int, bool]:
-    """(count, is_estimate) of a list: exact when small, the planner's row estimate when over EXACT_COUNT_LIMIT."""
+    """(count, is_estimate) of a list: exact when small, the planner's row estimate when over EXACT_COUNT_LIMIT.
+
+    One bounded query answers the usual case (a count that stops at the limit, whatever the table's size); only a
+    list over the limit asks PostgreSQL's planner as well."""
+    bounded = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+    if bounded <= EXACT_COUNT_LIMIT:
+        return bounded, False
     if connection.vendor != "postgresql":
         return queryset.count(), False
     sql, params = queryset.order_by().query.sql_with_params()
@@ -368,6 +374,4 @@ def list_count(queryset: QuerySet) -> tuple[int, bool]:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-    if estimate <= EXACT_COUNT_LIMIT:
-        return queryset.count(), False
-    return estimate, True
+    return max(estimate, EXACT_COUNT_LIMIT + 1), True
