@@ -25,10 +25,10 @@ def _fill(business, client, managers, creator) -> None:
     columns = (
         "business_id, created_at, updated_at, number, client_id, status, responsible_id, created_by_id, fulfilment,"
         " delivery_address, delivery_notes, comment, gross_amount, discount_amount, total, returned_amount,"
-        " paid_amount, item_count, idempotency_key, version"
+        " allowance_amount, paid_amount, item_count, idempotency_key, version"
     )
     select = (
-        f"SELECT %s, %s, %s, seq.n, %s, 'new', m.id, %s, 'pickup', '', '', '', 200.00, 10.00, 190.00, 0, 0, 2, '', 1"
+        f"SELECT %s, %s, %s, seq.n, %s, 'new', m.id, %s, 'pickup', '', '', '', 200.00, 10.00, 190.00, 0, 0, 0, 2, '', 1"
         f" FROM seq LEFT JOIN ({mapping}) m ON m.k = seq.n %% {len(managers) + 1}"
     )
     params = [business.pk, now, now, client.pk, creator.pk]

@@ -87,7 +87,7 @@ def _sale_fixture(business, *, specialists: int, visits: int, lines_per_visit: i
                 first_appointment + index, business.pk, branch.pk, specialist.pk,
                 client_objects[index % clients].pk, starts_at, starts_at + dt.timedelta(minutes=50),
                 "completed", specialist.pk if index % 3 else employees[0].pk, "", price, "none", 0, discount,
-                price - discount, now, now, now, 1, "",
+                price - discount, now, now, now, 1, "", "staff", "", "", "", "", "",
             )  # fmt: skip
 
     _insert(
@@ -95,7 +95,8 @@ def _sale_fixture(business, *, specialists: int, visits: int, lines_per_visit: i
         [
             "id", "business_id", "branch_id", "specialist_id", "client_id", "starts_at", "ends_at", "status",
             "created_by_id", "note", "price", "discount_kind", "discount_value", "discount_amount", "total",
-            "status_changed_at", "created_at", "updated_at", "version", "cancellation_reason",
+            "status_changed_at", "created_at", "updated_at", "version", "cancellation_reason", "source",
+            "source_site", "source_referrer", "utm_source", "utm_medium", "utm_campaign",
         ],
         appointments(),
     )  # fmt: skip
